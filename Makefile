@@ -1,0 +1,68 @@
+# The single entry point for running, testing and checking the site. `make help` lists the targets.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# A laptop runs in debug mode with SQLite; servers set their own environment (deploy/env.example).
+DEV := DJANGO_DEBUG=1
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help run test test-postgres lint format check demo migrate install install-dev clean
+
+help:
+	@echo "make run            set up .venv, migrate, load the demo case and serve http://$(HOST):$(PORT)/"
+	@echo "make test           install the test tools and run every test (SQLite)"
+	@echo "make test-postgres  run every test against DATABASE_URL (PostgreSQL)"
+	@echo "make lint           ruff check and format check"
+	@echo "make format         reformat the code with ruff"
+	@echo "make check          Django's system checks"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11 (or newer).")'
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime-installed
+
+install: $(VENV)/.runtime-installed
+
+install-dev: $(VENV)/.dev-installed
+
+migrate: install
+	$(DEV) $(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(DEV) $(BIN)/python manage.py load_demo
+	$(DEV) $(BIN)/python manage.py create_demo_educator
+
+run: demo
+	@echo "Serving the site at http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
+	$(DEV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install-dev
+	$(DEV) $(BIN)/pytest
+
+test-postgres: install-dev
+	@test -n "$(DATABASE_URL)" || (echo "Set DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/test" && exit 2)
+	$(DEV) DATABASE_URL="$(DATABASE_URL)" $(BIN)/pytest
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check: install
+	$(DEV) $(BIN)/python manage.py check
+	$(DEV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

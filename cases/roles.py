@@ -1,0 +1,41 @@
+"""The Educators group: what an educator may do in the admin without superuser rights."""
+
+from django.contrib.auth.models import Group, Permission
+
+EDUCATORS_GROUP = "Educators"
+
+# app label -> model names an educator writes (add, change, delete, view).
+EDUCATOR_WRITES: dict[str, list[str]] = {
+    "cases": ["case", "section", "figure", "reference", "keypoint"],
+    "quiz": ["quiz", "step", "question", "option", "zone", "acceptedanswer"],
+}
+# app label -> model names an educator may only look at.
+EDUCATOR_READS: dict[str, list[str]] = {
+    "cases": ["figurerendition"],
+    # How learners did: educators read attempts, they never edit them.
+    "quiz": ["attempt", "stepattempt", "response"],
+}
+
+
+def sync_educator_group() -> Group:
+    """Create the Educators group if needed and give it exactly the permissions listed above."""
+    group, _ = Group.objects.get_or_create(name=EDUCATORS_GROUP)
+    codenames = []
+    for app_label, models in EDUCATOR_WRITES.items():
+        for model in models:
+            codenames += [(app_label, f"{action}_{model}") for action in ("add", "change", "delete", "view")]
+    for app_label, models in EDUCATOR_READS.items():
+        codenames += [(app_label, f"view_{model}") for model in models]
+    permissions = [
+        perm
+        for perm in Permission.objects.select_related("content_type").filter(
+            codename__in=[codename for _, codename in codenames]
+        )
+        if (perm.content_type.app_label, perm.codename) in set(codenames)
+    ]
+    group.permissions.set(permissions)
+    return group
+
+
+def sync_educator_group_after_migrate(sender, **kwargs):
+    sync_educator_group()

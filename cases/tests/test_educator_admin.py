@@ -1,0 +1,177 @@
+"""An educator, who is not a superuser, writes and publishes a case in the admin."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from cases.models import Case
+from cases.roles import EDUCATORS_GROUP, sync_educator_group
+
+pytestmark = pytest.mark.django_db
+
+GPS_IFD = 0x8825
+CAMERA_MODEL = "PhoneModel-X9000"
+COMMENT = b"Taken on ward 7, bed 3"
+
+
+def phone_jpeg() -> bytes:
+    """A JPEG as a phone writes it: camera make and model, GPS position, a comment, rotated by EXIF."""
+    image = Image.new("RGB", (640, 480), (180, 140, 120))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    exif[0x0110] = CAMERA_MODEL
+    exif[0x0112] = 6  # orientation: rotate 90° clockwise to display
+    exif.get_ifd(GPS_IFD).update({1: "N", 2: (51.0, 30.0, 12.5), 3: "W", 4: (0.0, 7.0, 39.0)})
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif.tobytes(), comment=COMMENT)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def educator(django_user_model):
+    user = django_user_model.objects.create_user("educator", password="correct horse battery", is_staff=True)
+    user.groups.add(sync_educator_group())
+    return user
+
+
+def management_form(prefix: str, total: int) -> dict:
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def new_case_post(upload) -> dict:
+    return {
+        "title": "Nodules on the shin",
+        "slug": "nodules-on-the-shin",
+        "teaser": "A new case written by an educator.",
+        "status": "published",
+        "specialty": "Dermatology",
+        "keywords": "nodules, shin",
+        "source_authors": "Doe J",
+        "source_title": "Nodules",
+        "source_journal": "A Journal",
+        "source_year": "2020",
+        **management_form("sections", 2),
+        "sections-0-position": "1",
+        "sections-0-kind": "presentation",
+        "sections-0-heading": "Presentation",
+        "sections-0-body": "A 60-year-old man with *firm* nodules.",
+        "sections-1-position": "2",
+        "sections-1-kind": "discussion",
+        "sections-1-heading": "Discussion",
+        "sections-1-body": "They were calcified.<script>alert(1)</script>",
+        **management_form("figures", 1),
+        "figures-0-position": "1",
+        "figures-0-label": "1A",
+        "figures-0-upload": upload,
+        "figures-0-caption": "The left shin.",
+        "figures-0-alt_text": "A shin with three firm nodules.",
+        "figures-0-modality": "clinical_photograph",
+        "figures-0-body_site": "Left shin",
+        "figures-0-consent_recorded": "on",
+        **management_form("references", 0),
+        **management_form("key_points", 1),
+        "key_points-0-position": "1",
+        "key_points-0-key": "calcified",
+        "key_points-0-statement": "The nodules were calcified.",
+        "key_points-0-quote": "They were calcified.",
+    }
+
+
+def test_educator_is_not_a_superuser_but_can_write_cases(educator):
+    assert not educator.is_superuser
+    assert educator.groups.filter(name=EDUCATORS_GROUP).exists()
+    for perm in ["cases.add_case", "cases.change_case", "cases.add_figure", "cases.add_keypoint", "cases.add_section"]:
+        assert educator.has_perm(perm), perm
+    assert not educator.has_perm("auth.add_user")
+
+
+def test_educator_creates_and_publishes_a_case_with_a_clean_figure(client, educator):
+    assert client.login(username="educator", password="correct horse battery")
+    upload = SimpleUploadedFile("IMG_2031.jpg", phone_jpeg(), content_type="image/jpeg")
+
+    response = client.post(reverse("admin:cases_case_add"), new_case_post(upload), follow=True)
+
+    assert response.status_code == 200
+    assert not response.context.get("errors"), response.context.get("errors")
+    case = Case.objects.get(slug="nodules-on-the-shin")
+    assert case.sections.count() == 2
+    assert case.key_points.get().quote == "They were calcified."
+    figure = case.figures.get()
+    assert (figure.width, figure.height) == (480, 640)  # turned upright from the EXIF orientation
+
+    home = client.get(reverse("cases:list")).content.decode()
+    assert "Nodules on the shin" in home
+
+    client.logout()
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert "<em>firm</em>" in page
+    assert "alert(1)" not in page
+
+    renditions = list(figure.renditions.all())
+    assert {r.format for r in renditions} == {"webp", "jpeg"}
+    for rendition in renditions:
+        assert rendition.file.url in page
+        data = rendition.file.read()
+        rendition.file.close()
+        assert CAMERA_MODEL.encode() not in data
+        assert COMMENT not in data
+        assert b"Exif" not in data
+        reopened = Image.open(io.BytesIO(data))
+        assert not reopened.getexif()
+        assert not {"exif", "comment", "icc_profile", "xmp"} & set(reopened.info)
+        assert reopened.width < reopened.height
+
+
+def test_rejected_upload_is_a_form_error_and_nothing_is_saved(client, educator):
+    client.force_login(educator)
+    upload = SimpleUploadedFile("photo.jpg", b"<html><body>not an image</body></html>", content_type="image/jpeg")
+
+    response = client.post(reverse("admin:cases_case_add"), new_case_post(upload))
+
+    assert response.status_code == 200
+    assert "This file is not a JPEG, PNG or WebP image" in response.content.decode()
+    assert not Case.objects.filter(slug="nodules-on-the-shin").exists()
+
+
+def test_figure_without_an_image_is_refused(client, educator):
+    client.force_login(educator)
+    response = client.post(reverse("admin:cases_case_add"), new_case_post(""))
+    assert "Choose an image for this figure." in response.content.decode()
+    assert not Case.objects.exists()
+
+
+def test_view_on_site_works_for_a_draft_when_logged_in_as_staff(client, educator):
+    client.force_login(educator)
+    case = Case.objects.create(title="Draft case", slug="draft-case", teaser="t", status=Case.Status.DRAFT)
+    change_page = client.get(reverse("admin:cases_case_change", args=[case.pk])).content.decode()
+    assert "View on site" in change_page
+    response = client.get(reverse("admin:view_on_site", args=[_content_type_id(), case.pk]), follow=True)
+    assert response.status_code == 200
+    assert "Only staff can see this case" in response.content.decode()
+
+
+def test_case_admin_pages_load_for_an_educator(client, educator):
+    client.force_login(educator)
+    for url in [
+        reverse("admin:index"),
+        reverse("admin:cases_case_changelist") + "?status__exact=published&q=nodules",
+        reverse("admin:cases_case_add"),
+        reverse("admin:cases_figure_changelist"),
+        reverse("admin:cases_figure_add"),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+
+
+def _content_type_id():
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(Case).pk

@@ -1,0 +1,431 @@
+"""Quizzes, their steps and questions, and learners' attempts.
+
+A quiz belongs to a case and has ordered steps. Each step reveals parts of the case (sections,
+figures) and asks one or more questions. One ``Question`` table holds every kind; options, image
+zones and accepted answers live in child tables, and every one of them can carry feedback and link
+to the case's key points, so feedback quotes the published reasoning.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+
+from cases.markup import render_markdown
+from cases.models import Case, Figure, KeyPoint, Section
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft (visible to staff only)"
+    PUBLISHED = "published", "Published (visible to learners)"
+
+
+class QuizQuerySet(models.QuerySet):
+    def published(self):
+        """Quizzes learners may take: the quiz and its case are both published."""
+        return self.filter(status=Status.PUBLISHED, case__status=Case.Status.PUBLISHED)
+
+
+class Quiz(models.Model):
+    class Mode(models.TextChoices):
+        PRACTICE = "practice", "Practice: feedback after each step, several tries"
+        EXAM = "exam", "Exam: one try per step, feedback only at the end"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="quizzes", verbose_name="case")
+    title = models.CharField("title", max_length=200, help_text="e.g. 'Work through the case'.")
+    slug = models.SlugField(
+        "web address", max_length=200, unique=True, help_text="The last part of the quiz's web address."
+    )
+    introduction = models.TextField(
+        "introduction", blank=True, help_text="Shown before the first step. Markdown; scripts are removed."
+    )
+    mode = models.CharField(
+        "mode",
+        max_length=20,
+        choices=Mode,
+        default=Mode.PRACTICE,
+        help_text="Practice shows feedback after each step and allows several tries; exam allows one try per "
+        "step and shows feedback only at the end.",
+    )
+    max_tries = models.PositiveSmallIntegerField(
+        "tries per step (practice)",
+        default=3,
+        help_text="In practice mode, how many times a learner may answer a step before the answer is shown. "
+        "Exam mode always allows one.",
+    )
+    penalty_per_try = models.DecimalField(
+        "penalty per extra try (practice)",
+        max_digits=4,
+        decimal_places=3,
+        default=0.333,
+        help_text="Fraction of a question's marks lost for each try after the first, e.g. 0.333 = a third.",
+    )
+    status = models.CharField(
+        "status",
+        max_length=20,
+        choices=Status,
+        default=Status.DRAFT,
+        help_text="Learners see the quiz only when both it and its case are published.",
+    )
+    created_at = models.DateTimeField("created", auto_now_add=True)
+    updated_at = models.DateTimeField("last changed", auto_now=True)
+
+    objects = QuizQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["case", "title"]
+        verbose_name = "quiz"
+        verbose_name_plural = "quizzes"
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("quiz:start", kwargs={"slug": self.slug})
+
+    @property
+    def introduction_html(self):
+        return render_markdown(self.introduction)
+
+    def is_visible_to_learners(self) -> bool:
+        return self.status == Status.PUBLISHED and self.case.status == Case.Status.PUBLISHED
+
+    @property
+    def tries_allowed(self) -> int:
+        return 1 if self.mode == self.Mode.EXAM else max(1, self.max_tries)
+
+    def clean(self):
+        if self.penalty_per_try is not None and not 0 <= self.penalty_per_try <= 1:
+            raise ValidationError({"penalty_per_try": "Give a fraction between 0 and 1."})
+
+
+class Step(models.Model):
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="steps", verbose_name="quiz")
+    position = models.PositiveSmallIntegerField("position", help_text="Order in the quiz: 1 comes first.")
+    title = models.CharField("title", max_length=200, help_text="e.g. 'The radiographs'.")
+    introduction = models.TextField(
+        "introduction",
+        blank=True,
+        help_text="What the learner reads at the start of this step, before the questions. Markdown.",
+    )
+    reveals_sections = models.ManyToManyField(
+        Section,
+        blank=True,
+        related_name="revealed_by_steps",
+        verbose_name="sections revealed",
+        help_text="Parts of the case the learner can read from this step on. Choose sections of this quiz's case.",
+    )
+    reveals_figures = models.ManyToManyField(
+        Figure,
+        blank=True,
+        related_name="revealed_by_steps",
+        verbose_name="figures revealed",
+        help_text="Figures the learner can see from this step on.",
+    )
+
+    class Meta:
+        ordering = ["quiz", "position"]
+        constraints = [models.UniqueConstraint(fields=["quiz", "position"], name="step_unique_position")]
+        verbose_name = "step"
+        verbose_name_plural = "steps"
+
+    def __str__(self):
+        return f"Step {self.position}: {self.title}"
+
+    @property
+    def introduction_html(self):
+        return render_markdown(self.introduction)
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        SINGLE_BEST = "single_best", "Single best answer"
+        MULTIPLE_RESPONSE = "multiple_response", "Multiple response (select all that apply)"
+        MULTIPLE_TRUE_FALSE = "multiple_true_false", "Multiple true/false"
+        MATCHING = "matching", "Matching (extended matching)"
+        ORDERING = "ordering", "Ordering"
+        HOTSPOT = "hotspot", "Image hotspot (mark points on a figure)"
+        FREE_TEXT = "free_text", "Short free text"
+
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="questions", verbose_name="step")
+    position = models.PositiveSmallIntegerField("position", help_text="Order within the step: 1 comes first.")
+    kind = models.CharField(
+        "kind",
+        max_length=30,
+        choices=Kind,
+        help_text="How the learner answers and how the answer is scored. See the scoring rules below the form.",
+    )
+    prompt = models.TextField("question", help_text="The question as the learner reads it. Markdown.")
+    marks = models.DecimalField(
+        "marks", max_digits=5, decimal_places=2, default=1, help_text="What a fully correct answer is worth."
+    )
+    figure = models.ForeignKey(
+        Figure,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hotspot_questions",
+        verbose_name="figure to mark (hotspot)",
+        help_text="For an image hotspot question: the figure the learner marks. It must be revealed by this "
+        "step or an earlier one.",
+    )
+    hint = models.TextField(
+        "hint (practice)",
+        blank=True,
+        help_text="Shown in practice mode after a wrong try, before the answer is shown.",
+    )
+    feedback = models.TextField(
+        "general feedback",
+        blank=True,
+        help_text="Shown with the answer once the question is finished, whatever the learner answered.",
+    )
+    key_points = models.ManyToManyField(
+        KeyPoint,
+        blank=True,
+        related_name="questions",
+        verbose_name="key points",
+        help_text="The published reasoning behind this question; quoted back to the learner as feedback.",
+    )
+    settings = models.JSONField(
+        "settings",
+        default=dict,
+        blank=True,
+        help_text='Knobs for some kinds: {"penalty": 0.5} for multiple true/false (fraction of a statement lost '
+        'for a wrong answer), {"typo_tolerance": false} for free text to switch off spelling slips.',
+    )
+
+    class Meta:
+        ordering = ["step", "position"]
+        constraints = [models.UniqueConstraint(fields=["step", "position"], name="question_unique_position")]
+        verbose_name = "question"
+        verbose_name_plural = "questions"
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.prompt[:60]}"
+
+    @property
+    def prompt_html(self):
+        return render_markdown(self.prompt)
+
+
+class FeedbackMixin(models.Model):
+    """What an option, zone or accepted answer says back, and the key points it rests on."""
+
+    feedback = models.TextField(
+        "feedback",
+        blank=True,
+        help_text="Shown after answering, next to this choice: why it is right or wrong.",
+    )
+    key_points = models.ManyToManyField(
+        KeyPoint,
+        blank=True,
+        related_name="%(class)s_set",
+        verbose_name="key points",
+        help_text="The key points of the case that explain this choice; their quoted sentences are shown.",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Option(FeedbackMixin):
+    """An answer option, a true/false statement, a matching stem or choice, or an item to order."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
+    key = models.SlugField(
+        "key",
+        max_length=40,
+        help_text="A short stable name (e.g. 'a', 'dystrophic'). Learners' answers are stored by key, so do not "
+        "reuse a key for a different option.",
+    )
+    position = models.PositiveSmallIntegerField(
+        "position", help_text="Display order. For ordering questions, the CORRECT order (learners see it shuffled)."
+    )
+    text = models.TextField("text", help_text="The option, statement, stem, choice or item as learners see it.")
+    weight = models.DecimalField(
+        "weight",
+        max_digits=5,
+        decimal_places=3,
+        default=0,
+        help_text="Single best answer: 1 for the best answer, 0 (or partial credit) for others. Multiple "
+        "response: right options add up to 1; wrong ones are negative, e.g. -0.5.",
+    )
+    is_true = models.BooleanField(
+        "statement is true",
+        null=True,
+        blank=True,
+        help_text="Multiple true/false only: is this statement true?",
+    )
+    match_key = models.SlugField(
+        "matching choice",
+        max_length=40,
+        blank=True,
+        help_text="Matching only: on a stem, the key of the choice that matches it. Leave empty on the choices "
+        "themselves; choices no stem points to are distractors.",
+    )
+
+    class Meta:
+        ordering = ["question", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "key"], name="option_unique_key"),
+            models.UniqueConstraint(fields=["question", "position"], name="option_unique_position"),
+        ]
+        verbose_name = "option"
+        verbose_name_plural = "options"
+
+    def __str__(self):
+        return f"{self.key}: {self.text[:60]}"
+
+
+class Zone(FeedbackMixin):
+    """A region of a hotspot question's figure, in image-relative coordinates (0 to 1)."""
+
+    class Shape(models.TextChoices):
+        RECTANGLE = "rect", "Rectangle"
+        CIRCLE = "circle", "Circle"
+        POLYGON = "polygon", "Polygon"
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="zones")
+    key = models.SlugField("key", max_length=40, help_text="A short stable name, e.g. 'mass-1'.")
+    label = models.CharField(
+        "label",
+        max_length=200,
+        help_text="How the keyboard and screen-reader list names this region. Describe WHERE it is, not what it "
+        "is, so the label does not give the answer away (e.g. 'Behind the point of the elbow').",
+    )
+    shape = models.CharField("shape", max_length=10, choices=Shape, default=Shape.RECTANGLE)
+    coordinates = models.JSONField(
+        "coordinates",
+        help_text="Fractions of the image's width and height (0 to 1). Rectangle: [x, y, width, height]. "
+        "Circle: [centre x, centre y, radius (fraction of width)]. Polygon: [[x, y], [x, y], ...]. "
+        "Easiest: draw it on the figure above.",
+    )
+    correct = models.BooleanField(
+        "a correct target", default=True, help_text="Untick for a wrong region offered as a distractor."
+    )
+
+    class Meta:
+        ordering = ["question", "key"]
+        constraints = [models.UniqueConstraint(fields=["question", "key"], name="zone_unique_key")]
+        verbose_name = "zone"
+        verbose_name_plural = "zones"
+
+    def __str__(self):
+        return self.label
+
+
+class AcceptedAnswer(FeedbackMixin):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="accepted_answers")
+    key = models.SlugField("key", max_length=40, help_text="A short stable name, e.g. 'virchow'.")
+    text = models.CharField(
+        "accepted answer",
+        max_length=200,
+        help_text="An answer to accept. Add synonyms as further answers. Case, accents, punctuation and "
+        "British/American spelling are ignored.",
+    )
+    fraction = models.DecimalField(
+        "credit", max_digits=4, decimal_places=3, default=1, help_text="1 = full marks; 0.5 = half marks."
+    )
+
+    class Meta:
+        ordering = ["question", "-fraction", "key"]
+        constraints = [models.UniqueConstraint(fields=["question", "key"], name="accepted_answer_unique_key")]
+        verbose_name = "accepted answer"
+        verbose_name_plural = "accepted answers"
+
+    def __str__(self):
+        return self.text
+
+
+class AttemptQuerySet(models.QuerySet):
+    def counted(self):
+        """Attempts that count as learners' work: previews by educators do not."""
+        return self.filter(is_preview=False)
+
+
+class Attempt(models.Model):
+    """One learner's run through a quiz. Anonymous attempts belong to a browser session."""
+
+    class State(models.TextChoices):
+        IN_PROGRESS = "in_progress", "In progress"
+        FINISHED = "finished", "Finished"
+
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="quiz_attempts"
+    )
+    session_key = models.CharField(max_length=64, blank=True, db_index=True)
+    mode = models.CharField(max_length=20, choices=Quiz.Mode, help_text="The quiz's mode when the attempt began.")
+    is_preview = models.BooleanField("educator preview", default=False)
+    state = models.CharField(max_length=20, choices=State, default=State.IN_PROGRESS)
+    current_position = models.PositiveSmallIntegerField(
+        default=1, help_text="The step the learner is on: every step before it is committed."
+    )
+    score = models.DecimalField(max_digits=7, decimal_places=3, null=True, blank=True)
+    max_score = models.DecimalField(max_digits=7, decimal_places=3, null=True, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AttemptQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = "attempt"
+        verbose_name_plural = "attempts"
+
+    def __str__(self):
+        who = self.user or "anonymous learner"
+        return f"{self.quiz} by {who} ({self.get_state_display()})"
+
+    def get_absolute_url(self):
+        return reverse("quiz:attempt", kwargs={"token": self.token})
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state == self.State.FINISHED
+
+
+class StepAttempt(models.Model):
+    """A learner's work on one step: how many tries they used and when the step was committed."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="step_attempts")
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="step_attempts")
+    tries_used = models.PositiveSmallIntegerField(default=0)
+    committed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["attempt", "step__position"]
+        constraints = [models.UniqueConstraint(fields=["attempt", "step"], name="step_attempt_unique")]
+
+    def __str__(self):
+        return f"{self.attempt} · {self.step}"
+
+    @property
+    def is_committed(self) -> bool:
+        return self.committed_at is not None
+
+
+class Response(models.Model):
+    """One try at one question: the raw answer as given, and its grade as computed then."""
+
+    step_attempt = models.ForeignKey(StepAttempt, on_delete=models.CASCADE, related_name="responses")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="responses")
+    try_number = models.PositiveSmallIntegerField()
+    raw = models.JSONField(help_text="The learner's answer as given: option keys, coordinates, text.")
+    fraction = models.FloatField(help_text="The grader's score for this try, 0 to 1, before any penalty.")
+    state = models.CharField(max_length=30)
+    credits = models.JSONField(default=list, help_text="What earned or lost credit, from the grader.")
+    grader_version = models.PositiveSmallIntegerField()
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["step_attempt", "question__position", "try_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["step_attempt", "question", "try_number"], name="response_unique_try"),
+        ]
+
+    def __str__(self):
+        return f"{self.question} try {self.try_number}: {self.fraction:.2f}"

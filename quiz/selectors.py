@@ -1,0 +1,317 @@
+"""Reads for quiz pages: which attempt a request may see, what a step reveals, and the feedback.
+
+Everything here reads; nothing writes. Each function fetches what a page needs in a fixed number of
+queries, whatever the number of steps, questions, options or figures.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.http import Http404
+
+from cases.models import Figure, KeyPoint, Section
+from quiz.keys import zone_shape
+from quiz.models import AcceptedAnswer, Attempt, Option, Question, Quiz, Response, Step, StepAttempt, Zone
+from quiz.services import question_mark
+
+Kind = Question.Kind
+STATE_LABELS = {
+    "correct": "Correct",
+    "partially_correct": "Partially correct",
+    "incorrect": "Incorrect",
+    "incomplete": "Not answered",
+}
+TRUE_FALSE_LABELS = {"true": "True", "false": "False", "dont_know": "Don’t know"}
+
+
+def attempt_for_request(request, token) -> Attempt:
+    """The attempt if it belongs to this learner (their account, or this browser's session); else 404."""
+    try:
+        attempt = Attempt.objects.select_related("quiz__case").get(token=token)
+    except (Attempt.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such attempt.") from None
+    if attempt.user_id is not None:
+        allowed = request.user.is_authenticated and request.user.pk == attempt.user_id
+    else:
+        allowed = bool(request.session.session_key) and request.session.session_key == attempt.session_key
+    if not allowed:
+        raise Http404("No such attempt.")
+    return attempt
+
+
+def learner_quizzes(case) -> list[Quiz]:
+    return list(Quiz.objects.published().filter(case=case).order_by("title"))
+
+
+@dataclass
+class Revealed:
+    sections: list[Section]
+    figures: list[Figure]
+    new_section_ids: set[int]
+    new_figure_ids: set[int]
+
+
+def revealed_content(quiz: Quiz, upto_position: int) -> Revealed:
+    """The case content revealed by steps 1..upto_position, and which of it the last of them revealed."""
+    steps = list(
+        quiz.steps.filter(position__lte=upto_position).prefetch_related(
+            "reveals_sections",
+            Prefetch("reveals_figures", queryset=Figure.objects.prefetch_related("renditions")),
+        )
+    )
+    sections: dict[int, Section] = {}
+    figures: dict[int, Figure] = {}
+    earlier: set[tuple[str, int]] = set()
+    current: set[tuple[str, int]] = set()
+    for step in steps:
+        seen = current if step.position == upto_position else earlier
+        for section in step.reveals_sections.all():
+            sections.setdefault(section.pk, section)
+            seen.add(("section", section.pk))
+        for figure in step.reveals_figures.all():
+            figures.setdefault(figure.pk, figure)
+            seen.add(("figure", figure.pk))
+    new = current - earlier
+    return Revealed(
+        sections=sorted(sections.values(), key=lambda s: s.position),
+        figures=sorted(figures.values(), key=lambda f: f.position),
+        new_section_ids={pk for kind, pk in new if kind == "section"},
+        new_figure_ids={pk for kind, pk in new if kind == "figure"},
+    )
+
+
+def questions_for_form(step: Step) -> list[Question]:
+    """A step's questions with what the form shows; nothing about the key is needed to draw it."""
+    return list(
+        step.questions.select_related("figure")
+        .prefetch_related(
+            "options",
+            "zones",
+            Prefetch("figure__renditions"),
+        )
+        .order_by("position")
+    )
+
+
+_KEY_POINTS = Prefetch("key_points", queryset=KeyPoint.objects.select_related("reference").order_by("position"))
+
+
+def questions_for_feedback(step_ids) -> list[Question]:
+    """Questions with their keys, feedback and key points, for steps whose answers may be shown."""
+    return list(
+        Question.objects.filter(step_id__in=step_ids)
+        .select_related("step", "figure")
+        .prefetch_related(
+            _KEY_POINTS,
+            Prefetch("options", queryset=Option.objects.prefetch_related(_KEY_POINTS)),
+            Prefetch("zones", queryset=Zone.objects.prefetch_related(_KEY_POINTS)),
+            Prefetch("accepted_answers", queryset=AcceptedAnswer.objects.prefetch_related(_KEY_POINTS)),
+            "figure__renditions",
+        )
+        .order_by("step__position", "position")
+    )
+
+
+@dataclass
+class FeedbackNote:
+    text: str
+    good: bool | None  # True: earned credit; False: lost credit; None: neutral
+
+
+@dataclass
+class QuestionFeedback:
+    question: Question
+    state: str
+    state_label: str
+    tries: int
+    marks_awarded: float
+    marks_possible: float
+    your_answer: list[str]
+    expected_answer: list[str]
+    notes: list[FeedbackNote] = field(default_factory=list)
+    key_points: list[KeyPoint] = field(default_factory=list)
+    marks: list[list[float]] = field(default_factory=list)  # hotspot marks, to draw on the review image
+
+
+def question_feedback(question: Question, responses: list[Response], penalty) -> QuestionFeedback:
+    """Everything the learner is told about one finished question."""
+    responses = sorted(responses, key=lambda r: r.try_number)
+    last = responses[-1] if responses else None
+    raw = last.raw if last else {}
+    state = last.state if last else "incomplete"
+    feedback = QuestionFeedback(
+        question=question,
+        state=state,
+        state_label=STATE_LABELS.get(state, state),
+        tries=len(responses),
+        marks_awarded=question_mark(responses, penalty, question.marks),
+        marks_possible=float(question.marks),
+        your_answer=[],
+        expected_answer=[],
+    )
+    describe = {
+        Kind.SINGLE_BEST: _describe_single_best,
+        Kind.MULTIPLE_RESPONSE: _describe_multiple_response,
+        Kind.MULTIPLE_TRUE_FALSE: _describe_true_false,
+        Kind.MATCHING: _describe_matching,
+        Kind.ORDERING: _describe_ordering,
+        Kind.HOTSPOT: _describe_hotspot,
+        Kind.FREE_TEXT: _describe_free_text,
+    }[question.kind]
+    relevant = describe(question, raw, feedback, last)
+    points: dict[int, KeyPoint] = {}
+    for item in [*relevant, question]:
+        for point in item.key_points.all():
+            points.setdefault(point.pk, point)
+    feedback.key_points = sorted(points.values(), key=lambda p: p.position)
+    if question.feedback:
+        feedback.notes.append(FeedbackNote(question.feedback, None))
+    return feedback
+
+
+def _options(question):
+    return sorted(question.options.all(), key=lambda o: o.position)
+
+
+def _note(feedback: QuestionFeedback, item, good: bool | None):
+    if item.feedback:
+        feedback.notes.append(FeedbackNote(item.feedback, good))
+
+
+def _describe_single_best(question, raw, feedback, response):
+    options = _options(question)
+    chosen = next((o for o in options if o.key == raw.get("choice")), None)
+    feedback.your_answer = [chosen.text] if chosen else []
+    best = max((o.weight for o in options), default=0)
+    feedback.expected_answer = [o.text for o in options if o.weight == best]
+    if chosen:
+        _note(feedback, chosen, chosen.weight == best)
+    return [chosen] if chosen else [o for o in options if o.weight == best]
+
+
+def _describe_multiple_response(question, raw, feedback, response):
+    options = _options(question)
+    ticked = set(raw.get("ticked") or [])
+    feedback.your_answer = [o.text for o in options if o.key in ticked]
+    feedback.expected_answer = [o.text for o in options if o.weight > 0]
+    relevant = []
+    for option in options:
+        if option.key in ticked or option.weight > 0:
+            _note(feedback, option, (option.key in ticked) == (option.weight > 0))
+            relevant.append(option)
+    return relevant
+
+
+def _describe_true_false(question, raw, feedback, response):
+    answers = raw.get("answers") or {}
+    options = _options(question)
+    for option in options:
+        given = answers.get(option.key)
+        feedback.your_answer.append(f"{option.text}: {TRUE_FALSE_LABELS.get(given, 'not answered')}")
+        feedback.expected_answer.append(f"{option.text}: {'True' if option.is_true else 'False'}")
+        right = given in ("true", "false") and (given == "true") == bool(option.is_true)
+        _note(feedback, option, right if given in ("true", "false") else None)
+    return options
+
+
+def _describe_matching(question, raw, feedback, response):
+    matches = raw.get("matches") or {}
+    options = _options(question)
+    choices = {o.key: o.text for o in options if not o.match_key}
+    stems = [o for o in options if o.match_key]
+    for stem in stems:
+        given = matches.get(stem.key)
+        feedback.your_answer.append(f"{stem.text} → {choices.get(given, 'not matched')}")
+        feedback.expected_answer.append(f"{stem.text} → {choices.get(stem.match_key, stem.match_key)}")
+        _note(feedback, stem, given == stem.match_key)
+    return stems
+
+
+def _describe_ordering(question, raw, feedback, response):
+    options = {o.key: o for o in question.options.all()}
+    feedback.your_answer = [options[k].text for k in raw.get("order") or [] if k in options]
+    correct = _options(question)
+    feedback.expected_answer = [o.text for o in correct]
+    for option in correct:
+        _note(feedback, option, None)
+    return correct
+
+
+def _describe_hotspot(question, raw, feedback, response):
+    zones = sorted(question.zones.all(), key=lambda z: z.label)
+    marks = [m for m in raw.get("marks") or [] if isinstance(m, list) and len(m) == 2]
+    regions = set(raw.get("regions") or [])
+    feedback.marks = marks
+    hit = set()
+    for zone in zones:
+        try:
+            shape = zone_shape(zone)
+        except ValueError:
+            continue
+        if zone.key in regions or any(shape.contains(x, y) for x, y in marks):
+            hit.add(zone.key)
+    parts = []
+    if marks:
+        parts.append(f"{len(marks)} mark{'s' if len(marks) != 1 else ''} on the image")
+    parts += [f"Region: {z.label}" for z in zones if z.key in regions]
+    feedback.your_answer = parts
+    feedback.expected_answer = [z.label for z in zones if z.correct]
+    relevant = []
+    for zone in zones:
+        if zone.key in hit or zone.correct:
+            _note(feedback, zone, (zone.key in hit) == zone.correct)
+            relevant.append(zone)
+    return relevant
+
+
+def _describe_free_text(question, raw, feedback, response):
+    text = raw.get("text") or ""
+    answers = sorted(question.accepted_answers.all(), key=lambda a: -a.fraction)
+    feedback.your_answer = [text] if text else []
+    feedback.expected_answer = [answers[0].text] if answers else []
+    # The grader's credits name the accepted answer it matched, if any.
+    matched_keys = {c.get("key") for c in (response.credits if response else []) if c.get("key")}
+    matched = [a for a in answers if a.key in matched_keys]
+    for answer in matched:
+        _note(feedback, answer, answer.fraction > 0)
+    return matched or answers[:1]
+
+
+@dataclass
+class StepReview:
+    step: Step
+    questions: list[QuestionFeedback]
+
+    @property
+    def marks_awarded(self) -> float:
+        return round(sum(q.marks_awarded for q in self.questions), 3)
+
+    @property
+    def marks_possible(self) -> float:
+        return round(sum(q.marks_possible for q in self.questions), 3)
+
+
+def step_reviews(attempt: Attempt, steps: list[Step]) -> list[StepReview]:
+    """Feedback for the given (committed) steps of an attempt, in a fixed number of queries."""
+    step_ids = [s.pk for s in steps]
+    questions = questions_for_feedback(step_ids)
+    responses: dict[int, list[Response]] = {}
+    for response in Response.objects.filter(step_attempt__attempt=attempt, question__step_id__in=step_ids):
+        responses.setdefault(response.question_id, []).append(response)
+    penalty = 0 if attempt.mode == Quiz.Mode.EXAM else attempt.quiz.penalty_per_try
+    by_step: dict[int, list[QuestionFeedback]] = {s.pk: [] for s in steps}
+    for question in questions:
+        by_step[question.step_id].append(question_feedback(question, responses.get(question.pk, []), penalty))
+    return [StepReview(step, by_step[step.pk]) for step in steps]
+
+
+def committed_step_attempts(attempt: Attempt) -> dict[int, StepAttempt]:
+    return {sa.step_id: sa for sa in attempt.step_attempts.all()}
+
+
+def latest_states(step_attempt: StepAttempt | None) -> dict[int, str]:
+    """Question id -> state of the learner's latest try at this step (for practice feedback between tries)."""
+    if step_attempt is None or step_attempt.tries_used == 0:
+        return {}
+    responses = step_attempt.responses.filter(try_number=step_attempt.tries_used).only("question_id", "state")
+    return {r.question_id: r.state for r in responses}

@@ -1,0 +1,177 @@
+"""Pages of a quiz attempt. Thin: read the request, call one service or selector, render."""
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from quiz import selectors
+from quiz.forms import StepForm
+from quiz.models import Attempt, Quiz, StepAttempt
+from quiz.services import Outcome, attempt_start, step_give_up, step_submit, tries_allowed
+
+
+def _quiz_for(request, slug) -> Quiz:
+    quiz = get_object_or_404(Quiz.objects.select_related("case"), slug=slug)
+    if not quiz.is_visible_to_learners() and not request.user.is_staff:
+        raise Http404("No such quiz.")
+    return quiz
+
+
+def quiz_start(request, slug):
+    """The quiz's opening page; POST starts a new attempt."""
+    quiz = _quiz_for(request, slug)
+    if request.method == "POST":
+        if not request.session.session_key:
+            request.session.save()
+        attempt = attempt_start(quiz=quiz, user=request.user, session_key=request.session.session_key)
+        return redirect(attempt.get_absolute_url())
+    steps = quiz.steps.count()
+    return render(request, "quiz/start.html", {"quiz": quiz, "case": quiz.case, "step_count": steps})
+
+
+@staff_member_required
+@require_POST
+def quiz_preview(request, slug):
+    """Educators try a quiz as a student would. Previews never count as a learner's attempt."""
+    quiz = get_object_or_404(Quiz, slug=slug)
+    if not request.session.session_key:
+        request.session.save()
+    attempt = attempt_start(quiz=quiz, user=request.user, session_key=request.session.session_key, is_preview=True)
+    messages.info(request, "This is a preview: it is not counted with learners' attempts.")
+    return redirect(attempt.get_absolute_url())
+
+
+def attempt_resume(request, token):
+    attempt = selectors.attempt_for_request(request, token)
+    if attempt.is_finished:
+        return redirect("quiz:review", token=attempt.token)
+    return redirect("quiz:step", token=attempt.token, position=attempt.current_position)
+
+
+def _step_url(attempt: Attempt, position: int) -> str:
+    return reverse("quiz:step", kwargs={"token": attempt.token, "position": position})
+
+
+def attempt_step(request, token, position):
+    attempt = selectors.attempt_for_request(request, token)
+    step = get_object_or_404(attempt.quiz.steps.all(), position=position)
+    if attempt.is_finished:
+        return redirect(reverse("quiz:review", kwargs={"token": attempt.token}) + f"#step-{position}")
+    if position > attempt.current_position:
+        messages.info(request, "Finish this step first: the next one opens once it is answered.")
+        return redirect(_step_url(attempt, attempt.current_position))
+
+    step_attempt = StepAttempt.objects.filter(attempt=attempt, step=step).first()
+    committed = position < attempt.current_position or bool(step_attempt and step_attempt.is_committed)
+    questions = selectors.questions_for_form(step)
+
+    if request.method == "POST":
+        if committed:
+            messages.info(request, "This step is finished; your answers were already recorded and cannot change.")
+            return redirect(_step_url(attempt, attempt.current_position))
+        if "give_up" in request.POST:
+            step_give_up(attempt=attempt, step=step)
+            return redirect(_step_url(attempt, position))
+        form = StepForm(request.POST, attempt=attempt, questions=questions)
+        if form.placing_mark():
+            return _render_step(request, attempt, step, step_attempt, form)
+        if form.is_valid():
+            result = step_submit(
+                attempt=attempt,
+                step=step,
+                try_number=form.cleaned_data["try_number"],
+                raw_responses=form.raw_responses(),
+            )
+            _tell(request, result.outcome)
+            if result.attempt_finished and attempt.mode == Quiz.Mode.EXAM:
+                return redirect("quiz:review", token=attempt.token)
+            if result.step_committed and attempt.mode == Quiz.Mode.EXAM:
+                return redirect(_step_url(attempt, _next_position(attempt, position)))
+            return redirect(_step_url(attempt, position))
+        return _render_step(request, attempt, step, step_attempt, form)
+
+    if committed:
+        return _render_committed_step(request, attempt, step)
+    tries_used = step_attempt.tries_used if step_attempt else 0
+    form = StepForm(
+        attempt=attempt,
+        questions=questions,
+        initial={"try_number": tries_used + 1},
+    )
+    if step_attempt and tries_used:
+        form.fill_from_responses(step_attempt.responses.filter(try_number=tries_used))
+    return _render_step(request, attempt, step, step_attempt, form)
+
+
+def _next_position(attempt: Attempt, position: int) -> int:
+    following = attempt.quiz.steps.filter(position__gt=position).order_by("position").first()
+    return following.position if following else position
+
+
+def _tell(request, outcome: Outcome) -> None:
+    text = {
+        Outcome.DUPLICATE: "Those answers were already recorded; nothing was changed.",
+        Outcome.ALREADY_COMMITTED: "This step is finished; your answers were already recorded and cannot change.",
+        Outcome.NOT_YET: "Finish the earlier steps first.",
+        Outcome.FINISHED: "This attempt is finished.",
+    }.get(outcome)
+    if text:
+        messages.info(request, text)
+
+
+def _step_context(attempt: Attempt, step, upto: int) -> dict:
+    steps = list(attempt.quiz.steps.order_by("position").only("pk", "position", "title", "quiz_id"))
+    return {
+        "attempt": attempt,
+        "quiz": attempt.quiz,
+        "case": attempt.quiz.case,
+        "step": step,
+        "steps": steps,
+        "step_count": len(steps),
+        "revealed": selectors.revealed_content(attempt.quiz, upto),
+    }
+
+
+def _render_step(request, attempt, step, step_attempt, form):
+    tries_used = step_attempt.tries_used if step_attempt else 0
+    context = _step_context(attempt, step, step.position)
+    context.update(
+        {
+            "form": form,
+            "tries_used": tries_used,
+            "tries_allowed": tries_allowed(attempt),
+            "latest_states": selectors.latest_states(step_attempt) if attempt.mode == Quiz.Mode.PRACTICE else {},
+            "is_practice": attempt.mode == Quiz.Mode.PRACTICE,
+        }
+    )
+    return render(request, "quiz/step.html", context)
+
+
+def _render_committed_step(request, attempt, step):
+    context = _step_context(attempt, step, step.position)
+    practice = attempt.mode == Quiz.Mode.PRACTICE
+    context.update(
+        {
+            "review": selectors.step_reviews(attempt, [step])[0] if practice else None,
+            "is_practice": practice,
+            "next_position": attempt.current_position,
+        }
+    )
+    return render(request, "quiz/step_done.html", context)
+
+
+def attempt_review(request, token):
+    attempt = selectors.attempt_for_request(request, token)
+    if not attempt.is_finished:
+        messages.info(request, "The review opens when you have answered every step.")
+        return redirect(_step_url(attempt, attempt.current_position))
+    steps = list(attempt.quiz.steps.order_by("position"))
+    reviews = selectors.step_reviews(attempt, steps)
+    return render(
+        request,
+        "quiz/review.html",
+        {"attempt": attempt, "quiz": attempt.quiz, "case": attempt.quiz.case, "reviews": reviews},
+    )
