@@ -8,7 +8,7 @@ DEV := DJANGO_DEBUG=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help run test test-postgres lint format check demo migrate install install-dev clean
+.PHONY: help run test test-postgres browser-tools lint format check demo migrate install install-dev clean
 
 help:
 	@echo "make run            set up .venv, migrate, load the demo case and serve http://$(HOST):$(PORT)/"
@@ -45,10 +45,14 @@ run: demo
 	@echo "Serving the site at http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
 	$(DEV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install-dev
+# Chromium, Java and the npm test tools (axe-core, vnu-jar) for the browser tests in tests/.
+browser-tools:
+	bash tests/setup_browser_tools.sh
+
+test: install-dev browser-tools
 	$(DEV) $(BIN)/pytest
 
-test-postgres: install-dev
+test-postgres: install-dev browser-tools
 	@test -n "$(DATABASE_URL)" || (echo "Set DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/test" && exit 2)
 	$(DEV) DATABASE_URL="$(DATABASE_URL)" $(BIN)/pytest
 

@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from cases.models import Case, Figure, KeyPoint
+from quiz.models import Quiz
 
 CASES_PER_PAGE = 20
 
@@ -30,17 +31,29 @@ def case_detail(request, slug):
         "references",
         Prefetch("key_points", queryset=KeyPoint.objects.select_related("reference")),
     )
+    sections = list(case.sections.all())
     figures = list(case.figures.all())
+    quiz = Quiz.objects.published().filter(case=case).order_by("title").first()
+    whole = quiz is None or request.GET.get("whole") == "1"
+    if not whole:
+        # The quiz reveals the case step by step: before it, show only what its first step shows.
+        opening = quiz.steps.order_by("position").first()
+        shown_sections = set(opening.reveals_sections.values_list("pk", flat=True)) if opening else set()
+        shown_figures = set(opening.reveals_figures.values_list("pk", flat=True)) if opening else set()
+        sections = [s for s in sections if s.pk in shown_sections]
+        figures = [f for f in figures if f.pk in shown_figures]
     return render(
         request,
         "cases/case_detail.html",
         {
             "case": case,
-            "sections": case.sections.all(),
+            "quiz": quiz,
+            "whole": whole,
+            "sections": sections,
             "figures": figures,
             "has_illustrations": any(f.is_illustration for f in figures),
-            "key_points": case.key_points.all(),
-            "references": case.references.all(),
+            "key_points": case.key_points.all() if whole else [],
+            "references": case.references.all() if whole else [],
         },
     )
 

@@ -116,8 +116,8 @@ STEPS = [
         "questions": [
             {
                 "kind": Kind.HOTSPOT,
-                "prompt": "On the radiograph of the left elbow (figure 1C), mark one calcified mass in the soft "
-                "tissue.",
+                "prompt": "On the radiograph of the left elbow (figure 1C), mark every calcified mass you can find "
+                "in the soft tissue.",
                 "figure": "1C",
                 "hint": "The report places the calcified masses in the soft tissue, not in the bones.",
                 "key_points": ["radiograph-calcified-masses"],
@@ -441,8 +441,13 @@ def _load_question(step, position, spec, figures, key_points) -> Question:
         zone, _ = Zone.objects.update_or_create(
             question=question,
             key=key,
-            defaults={"label": label, "shape": shape, "coordinates": coordinates, "correct": correct,
-                      "feedback": feedback},  # fmt: skip
+            defaults={
+                "label": label,
+                "shape": shape,
+                "coordinates": coordinates,
+                "correct": correct,
+                "feedback": feedback,
+            },  # fmt: skip
         )
         zone.key_points.set([key_points[k] for k in points])
 

@@ -115,7 +115,8 @@ def grader_response(question: Question, raw: Any) -> Any:
         case Kind.SINGLE_BEST:
             return raw.get("choice")
         case Kind.MULTIPLE_RESPONSE:
-            return tuple(raw.get("ticked") or ())
+            ticked = raw.get("ticked")
+            return tuple(ticked) if isinstance(ticked, list) else ()
         case Kind.MULTIPLE_TRUE_FALSE:
             answers = raw.get("answers")
             return answers if isinstance(answers, dict) else {}
@@ -123,12 +124,15 @@ def grader_response(question: Question, raw: Any) -> Any:
             matches = raw.get("matches")
             return matches if isinstance(matches, dict) else {}
         case Kind.ORDERING:
+            order, presented = raw.get("order"), raw.get("presented")
             return ordering.OrderingResponse(
-                order=tuple(raw.get("order") or ()), presented=tuple(raw.get("presented") or ())
+                order=tuple(order) if isinstance(order, list) else (),
+                presented=tuple(presented) if isinstance(presented, list) else (),
             )
         case Kind.HOTSPOT:
             marks = tuple(tuple(mark) for mark in raw.get("marks") or () if isinstance(mark, list | tuple))
-            return hotspot.HotspotResponse(marks=marks, regions=tuple(raw.get("regions") or ()))
+            regions = raw.get("regions")
+            return hotspot.HotspotResponse(marks=marks, regions=tuple(regions) if isinstance(regions, list) else ())
         case Kind.FREE_TEXT:
             return raw.get("text") or ""
     return None

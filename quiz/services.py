@@ -161,9 +161,7 @@ def _commit(attempt: Attempt, step_attempt: StepAttempt) -> bool:
 def attempt_totals(attempt: Attempt) -> tuple[Decimal, Decimal]:
     """The attempt's score and the most it could score, over every question of the quiz."""
     questions = Question.objects.filter(step__quiz_id=attempt.quiz_id).only("pk", "marks")
-    responses = Response.objects.filter(step_attempt__attempt=attempt).only(
-        "question_id", "fraction", "try_number"
-    )
+    responses = Response.objects.filter(step_attempt__attempt=attempt).only("question_id", "fraction", "try_number")
     by_question: dict[int, list[Response]] = {}
     for response in responses:
         by_question.setdefault(response.question_id, []).append(response)

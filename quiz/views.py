@@ -58,8 +58,8 @@ def _step_url(attempt: Attempt, position: int) -> str:
 def attempt_step(request, token, position):
     attempt = selectors.attempt_for_request(request, token)
     step = get_object_or_404(attempt.quiz.steps.all(), position=position)
-    if attempt.is_finished:
-        return redirect(reverse("quiz:review", kwargs={"token": attempt.token}) + f"#step-{position}")
+    if attempt.is_finished and request.method == "GET":
+        return _render_committed_step(request, attempt, step)
     if position > attempt.current_position:
         messages.info(request, "Finish this step first: the next one opens once it is answered.")
         return redirect(_step_url(attempt, attempt.current_position))
@@ -152,12 +152,12 @@ def _render_step(request, attempt, step, step_attempt, form):
 
 def _render_committed_step(request, attempt, step):
     context = _step_context(attempt, step, step.position)
-    practice = attempt.mode == Quiz.Mode.PRACTICE
+    # Feedback comes after each step in practice mode, and only once the attempt is over in exam mode.
+    show_feedback = attempt.mode == Quiz.Mode.PRACTICE or attempt.is_finished
     context.update(
         {
-            "review": selectors.step_reviews(attempt, [step])[0] if practice else None,
-            "is_practice": practice,
-            "next_position": attempt.current_position,
+            "review": selectors.step_reviews(attempt, [step])[0] if show_feedback else None,
+            "next_position": None if attempt.is_finished else attempt.current_position,
         }
     )
     return render(request, "quiz/step_done.html", context)

@@ -11,7 +11,8 @@ numbers of nodules and masses are made up for the drawing.
 - 1A: a bent left arm with pale subcutaneous nodules over the point of the elbow, photograph style.
 - 1B: a right leg seen from the front, with pale nodules around the knee and one large chalky
   deposit breaking through the skin in a red ulcerated rim.
-- 1C, 1D: radiograph style, the same arm and leg: grey bones and bright, lumpy soft-tissue masses.
+- 1C, 1D: radiograph style, on the outlines of the same arm and leg: dim soft tissue, grey bones
+  with a brighter rim, and bright, lumpy, uneven masses in the soft tissue.
 
 ``RADIOGRAPH_MASSES`` and ``RADIOGRAPH_BONES`` say where the masses and bones of 1C and 1D are
 drawn, in coordinates relative to the image, so that a quiz can ask for a calcified mass and know
@@ -243,17 +244,27 @@ def _shade(base: Image.Image, mask: Image.Image, radius: float, darkest: float) 
     base.paste(ImageChops.multiply(base, _grey(factor)), (0, 0), mask)
 
 
-def _soft_stroke(base: Image.Image, points: Sequence[Point], color: Color, width: float, opacity: int, blur: float):
+def _soft_stroke(
+    base: Image.Image, points: Sequence[Point], color: Color, width: float, opacity: int, blur: float
+) -> None:
     """A soft line (a crease or a contour) through relative points."""
     mask = _mask(lambda d: d.line(_pts(points), fill=opacity, width=round(width * _SS), joint="curve"))
     _paint(base, color, mask, blur=blur * _SS)
 
 
-def _dome(base: Image.Image, ellipse: tuple[float, float, float, float], edge: Color, top: Color, soft: float) -> None:
+def _dome(
+    base: Image.Image,
+    ellipse: tuple[float, float, float, float],
+    edge: Color,
+    top: Color,
+    soft: float,
+    clip: Image.Image | None = None,
+) -> None:
     """A rounded lump lit from the upper left: concentric ellipses from ``edge`` to ``top``.
 
     Drawn in a small layer round the ellipse only, which is much faster than a full-size layer.
-    ``soft`` is the blur of the lump's outline, as a fraction of its smaller radius.
+    ``soft`` is the blur of the lump's outline, as a fraction of its smaller radius; nothing is
+    drawn outside the mask ``clip``, if given.
     """
     cx, cy, rx, ry = ellipse
     x0, y0, x1, y1 = (round(v) for v in _ellipse_box(cx, cy, rx, ry))
@@ -275,6 +286,8 @@ def _dome(base: Image.Image, ellipse: tuple[float, float, float, float], edge: C
     mask = Image.new("L", size, 0)
     ImageDraw.Draw(mask).ellipse(local(_ellipse_box(cx, cy, rx, ry)), fill=255)
     mask = mask.filter(ImageFilter.GaussianBlur(soft * min(x1 - x0, y1 - y0) / 2))
+    if clip is not None:
+        mask = ImageChops.multiply(mask, clip.crop((*origin, origin[0] + size[0], origin[1] + size[1])))
     base.paste(layer, origin, mask)
 
 
@@ -327,7 +340,7 @@ def _add_label(image: Image.Image, text: str) -> None:
 
 
 # --- the limbs -------------------------------------------------------------------------------
-# 1A and 1C share the arm's outline, 1B and 1D the leg's.
+# 1B and 1D share the leg's outline. 1C uses the arm's; the photograph 1A raises the forearm a little.
 
 
 def _arm_outline() -> list[Point]:
@@ -444,11 +457,14 @@ def _sleeve(base: Image.Image, points: Sequence[Point]) -> None:
     _shade(base, mask, 25 * _SS, 0.7)
 
 
-def _nodule(base: Image.Image, cx: float, cy: float, rx: float, ry: float) -> None:
-    """A pale subcutaneous nodule: a lump under the skin, yellow-white at its top, with a shadow."""
-    shadow = _ellipse_mask((cx + 0.22 * rx, cy + 0.3 * ry, rx * 1.02, ry * 1.02), fill=170)
-    _paint(base, _SKIN_DARK, shadow, blur=5 * _SS)
-    _dome(base, (cx, cy, rx, ry), _mix(_SKIN, _NODULE, 0.3), _NODULE, soft=0.25)
+def _nodule(base: Image.Image, skin: Image.Image, cx: float, cy: float, rx: float, ry: float) -> None:
+    """A pale subcutaneous nodule: a lump under the skin, yellow-white at its top, with a shadow.
+
+    Nothing is drawn outside the mask ``skin``.
+    """
+    shadow = _blur(_ellipse_mask((cx + 0.22 * rx, cy + 0.3 * ry, rx * 1.02, ry * 1.02), fill=170), 5 * _SS)
+    _paint(base, _SKIN_DARK, ImageChops.multiply(shadow, skin))
+    _dome(base, (cx, cy, rx, ry), _mix(_SKIN, _NODULE, 0.3), _NODULE, soft=0.25, clip=skin)
     _dome(base, (cx - 0.35 * rx, cy - 0.4 * ry, 0.25 * rx, 0.22 * ry), _NODULE, (255, 255, 250), soft=0.8)
 
 
@@ -463,14 +479,15 @@ def _figure_1a(rng: random.Random) -> Image.Image:
     )
     image = _photo_background()
     bumps = _ellipse_mask(*[(cx - 0.1 * rx, cy + 0.05 * ry, rx * 0.9, ry * 0.9) for cx, cy, rx, ry in nodules])
-    _limb(image, rng, _soften(ImageChops.lighter(_polygon_mask(_raised_arm_outline()), bumps), 6 * _SS))
+    arm = _soften(ImageChops.lighter(_polygon_mask(_raised_arm_outline()), bumps), 6 * _SS)
+    _limb(image, rng, arm)
     _soft_stroke(image, [(0.29, 0.12), (0.32, 0.40), (0.31, 0.62)], _SKIN_DARK, 16, 50, 12)  # back of the arm
     _soft_stroke(image, [(0.64, 0.53), (0.82, 0.46), (1.0, 0.41)], (255, 235, 220), 16, 60, 12)  # top of forearm
     for dy in (0.0, 0.022):  # creases at the bend of the elbow
         _soft_stroke(image, [(0.552, 0.43 + dy), (0.575, 0.475 + dy), (0.615, 0.485 + dy)], _SKIN_DARK, 3, 200, 1.5)
     _sleeve(image, [(0.24, -0.06), (0.60, -0.06), (0.585, 0.17), (0.42, 0.195), (0.255, 0.165)])
     for nodule in nodules:
-        _nodule(image, *nodule)
+        _nodule(image, arm, *nodule)
     return image
 
 
@@ -492,7 +509,7 @@ def _figure_1b(rng: random.Random) -> Image.Image:
     _sleeve(image, [(0.23, -0.06), (0.77, -0.06), (0.75, 0.12), (0.50, 0.155), (0.25, 0.12)])
 
     for nodule in ((0.365, 0.43, 0.03, 0.04), (0.38, 0.585, 0.024, 0.032), (0.61, 0.34, 0.022, 0.03)):
-        _nodule(image, *nodule)
+        _nodule(image, leg, *nodule)
     _ulcerated_deposit(image, rng, leg, (0.622, 0.595, 0.056, 0.075))
     return image
 
@@ -586,9 +603,9 @@ def _calcified_mass(image: Image.Image, rng: random.Random, mass: Mass) -> None:
     cx, cy, rx, ry = mass.cx, mass.cy, mass.rx, mass.ry
     inside = _ellipse_mask((cx, cy, rx, ry))
     speckle = _noise(rng, (360, 270), 215, 255)
-    lumps = [(cx, cy, 0.68)]
+    lumps = [(cx, cy, 0.78)]
     for _ in range(rng.randint(6, 9)):
-        angle, dist = rng.uniform(0, 2 * math.pi), rng.uniform(0.3, 0.6)
+        angle, dist = rng.uniform(0, 2 * math.pi), rng.uniform(0.35, 0.65)
         lumps.append((cx + dist * rx * math.cos(angle), cy + dist * ry * math.sin(angle), rng.uniform(0.3, 0.45)))
     for lx, ly, size in lumps:
         lump = ImageChops.multiply(_polygon_mask(_blob(rng, lx, ly, rx * size, ry * size, 0.3)), inside)
@@ -603,7 +620,8 @@ def _develop(image: Image.Image, rng: random.Random) -> Image.Image:
     return _grey(ImageChops.multiply(image, _noise(rng, (600, 450), 238, 255)))
 
 
-def _radiograph(rng: random.Random, label: str, limb: Sequence[Point], bones: Sequence[Sequence[Point]]):
+def _radiograph(rng: random.Random, label: str, limb: Sequence[Point], bones: Sequence[Sequence[Point]]) -> Image.Image:
+    """Film, soft tissue (pushed out over the masses of ``label``) and bones; no masses yet."""
     image = _radiograph_base(_soft_tissue(limb, label))
     for outline in bones:
         _bone(image, rng, _outline(outline, 3))

@@ -1,5 +1,6 @@
 """Load the demo case into the database. Running it again updates the case in place."""
 
+import functools
 import io
 
 from django.conf import settings
@@ -71,10 +72,20 @@ def load_calcinosis_case() -> Case:
     return case
 
 
-def _drawn_image(label: str):
+@functools.cache
+def _drawn_png(label: str) -> bytes:
+    """Drawing takes a second or two a figure and always gives the same picture, so draw each once."""
     buffer = io.BytesIO()
     draw_figure(label).save(buffer, "PNG")
-    return clean_upload(buffer, max_bytes=settings.FIGURE_MAX_UPLOAD_BYTES, max_pixels=settings.FIGURE_MAX_PIXELS)
+    return buffer.getvalue()
+
+
+def _drawn_image(label: str):
+    return clean_upload(
+        io.BytesIO(_drawn_png(label)),
+        max_bytes=settings.FIGURE_MAX_UPLOAD_BYTES,
+        max_pixels=settings.FIGURE_MAX_PIXELS,
+    )
 
 
 def _image_files_present(figure: Figure) -> bool:

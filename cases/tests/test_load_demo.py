@@ -31,7 +31,7 @@ def test_load_demo_twice_leaves_one_complete_case(client):
     # The second run reuses the figures it drew the first time.
     assert set(FigureRendition.objects.values_list("file", flat=True)) == first_files
 
-    page = client.get(case.get_absolute_url()).content.decode()
+    page = client.get(case.get_absolute_url() + "?whole=1").content.decode()
     assert page.count("<picture>") == 4
     assert "These are drawn illustrations, not the patient’s images." in page
     assert "Calcinosis cutis, described by Virchow<sup>1</sup> in 1855" in page
@@ -66,3 +66,16 @@ def test_demo_educator_is_created_once_in_debug(settings, django_user_model):
     user.refresh_from_db()
     assert user.check_password("changed by the educator")
     assert user.is_staff and not user.is_superuser
+
+
+def test_case_with_a_quiz_opens_with_its_beginning_only(client):
+    call_command("load_demo", stdout=io.StringIO())
+    case = Case.objects.get()
+    page = client.get(case.get_absolute_url()).content.decode()
+
+    assert "An 87-year-old woman" in page
+    assert page.count("<picture>") == 2  # the elbow and the knee; the radiographs come with step 2
+    assert "Virchow" not in page
+    assert "dystrophic" not in page.lower()
+    assert "Start the quiz" in page
+    assert "Read the whole case instead" in page

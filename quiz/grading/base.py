@@ -146,11 +146,11 @@ def string_items(value: object) -> list[str]:
     """
     if isinstance(value, str):
         return [value]
-    if isinstance(value, Mapping | bytes | bytearray):
+    if isinstance(value, Mapping | bytes | bytearray) or not isinstance(value, Iterable):
         return []
     try:
-        items = list(value)  # type: ignore[call-overload]
-    except Exception:  # learner data: anything that will not iterate means "nothing chosen"
+        items = list(value)
+    except Exception:  # learner data: an iterable that fails part-way means "nothing chosen"
         return []
     keys: list[str] = []
     for item in items:

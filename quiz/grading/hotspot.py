@@ -39,8 +39,9 @@ corners, a non-zero area and edges that do not cross).
 """
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from .base import Credit, Grade, duplicates, graded, incomplete, is_key, is_number, signed, string_items
 
@@ -95,7 +96,8 @@ class Rect:
         problems: list[str] = []
         if self.width <= 0 or self.height <= 0:
             problems.append("the rectangle needs a width and a height greater than zero")
-        if not (0 <= self.x <= 1 and 0 <= self.y <= 1 and self.x + self.width <= 1 and self.y + self.height <= 1):
+        right, bottom = self.x + self.width, self.y + self.height
+        if not (0 <= self.x and 0 <= self.y and right <= 1 + _EDGE_TOLERANCE and bottom <= 1 + _EDGE_TOLERANCE):
             problems.append("the rectangle must lie within the image")
         return problems
 
@@ -306,29 +308,24 @@ def grade(key: HotspotKey, response: object) -> Grade:
 
 def _usable_points(value: object) -> list[Point]:
     """The clicked points that are pairs of numbers within the image; everything else is ignored."""
-    if isinstance(value, str | bytes):
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
         return []
     try:
-        candidates = list(value)  # type: ignore[call-overload]
-    except Exception:  # learner data: anything that will not iterate holds no points
+        candidates = list(value)
+    except Exception:  # learner data: an iterable that fails part-way holds no points
         return []
     points: list[Point] = []
     for candidate in candidates:
-        if isinstance(candidate, str | bytes) or not _is_point(candidate):
-            continue
-        x, y = candidate
-        if 0 <= x <= 1 and 0 <= y <= 1:
-            points.append((float(x), float(y)))
+        if _is_point(candidate):
+            x, y = candidate[0], candidate[1]
+            if 0 <= x <= 1 and 0 <= y <= 1:
+                points.append((float(x), float(y)))
     return points
 
 
-def _is_point(value: object) -> bool:
-    """True for a pair of finite numbers."""
-    try:
-        x, y = value  # type: ignore[misc]
-    except Exception:  # anything that is not exactly two items is not a point
-        return False
-    return is_number(x) and is_number(y)
+def _is_point(value: object) -> TypeGuard[Sequence[float]]:
+    """True for a pair of finite numbers, written as a tuple or a list."""
+    return isinstance(value, tuple | list) and len(value) == 2 and is_number(value[0]) and is_number(value[1])
 
 
 def _lands_in(mark: Point | str, zone: Zone) -> bool:

@@ -22,6 +22,7 @@ Where it comes from
 Authoring checks: at least three items, each a non-empty key, none repeated.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .base import Credit, Grade, duplicates, graded, incomplete, is_key, signed
@@ -90,11 +91,11 @@ def grade(key: OrderingKey, response: object) -> Grade:
 
 def _string_tuple(value: object) -> tuple[str, ...] | None:
     """The value as a tuple of strings, or None if it is not a sequence of strings (a lone string is not)."""
-    if isinstance(value, str | bytes):
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
         return None
     try:
-        items = tuple(value)  # type: ignore[arg-type]
-    except Exception:  # learner data: anything that will not iterate is not an order
+        items = tuple(value)
+    except Exception:  # learner data: an iterable that fails part-way is not an order
         return None
     if not all(isinstance(item, str) for item in items):
         return None

@@ -14,8 +14,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quiz.grading import Grade, State, free_text, hotspot, matching, multiple_response, multiple_true_false
-from quiz.grading import ordering, single_best, state_for
+from quiz.grading import (
+    Grade,
+    State,
+    free_text,
+    hotspot,
+    matching,
+    multiple_response,
+    multiple_true_false,
+    ordering,
+    single_best,
+    state_for,
+)
 from quiz.grading.options import Option
 
 PROPERTY_SETTINGS = settings(deadline=None, max_examples=150)
@@ -413,7 +423,7 @@ def test_hotspot_zone_order_does_not_matter(data: st.DataObject) -> None:
 
 # Free text -------------------------------------------------------------------------------------
 
-WORDS = st.text(alphabet="abcdeéhilmnorstuyæ -'", min_size=1, max_size=16).filter(lambda text: free_text.normalise(text))
+WORDS = st.text(alphabet="abcdeéhilmnorstuyæ -'", min_size=1, max_size=16).filter(free_text.normalise)
 
 
 @st.composite
@@ -459,4 +469,3 @@ def test_free_text_answer_order_does_not_matter(data: st.DataObject) -> None:
     key, response = data.draw(free_text_cases())
     reordered = free_text.FreeTextKey(shuffled(data.draw, key.answers), key.typo_tolerance)
     same_score(free_text.grade(key, response), free_text.grade(reordered, response))
-

@@ -58,12 +58,8 @@ def test_credits(response: object, credits: tuple[Credit, ...]) -> None:
         pytest.param(
             SingleBestKey((Option("a", 1.0), Option("a", 0.0))), "'a' is used more than once", id="duplicate key"
         ),
-        pytest.param(
-            SingleBestKey((Option("a", 1.0), Option("b", 1.5))), "weight of 150%", id="weight above 100%"
-        ),
-        pytest.param(
-            SingleBestKey((Option("a", 1.0), Option("b", -0.5))), "between 0% and 100%", id="negative weight"
-        ),
+        pytest.param(SingleBestKey((Option("a", 1.0), Option("b", 1.5))), "weight of 150%", id="weight above 100%"),
+        pytest.param(SingleBestKey((Option("a", 1.0), Option("b", -0.5))), "between 0% and 100%", id="negative weight"),
         pytest.param(SingleBestKey((Option("a", 0.5), Option("b", 0.0))), "weight of 100%", id="no best answer"),
         pytest.param(SingleBestKey((Option("", 1.0), Option("b", 0.0))), "needs a key", id="blank key"),
         pytest.param(

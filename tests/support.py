@@ -1,0 +1,384 @@
+"""Helpers for the browser tests: where the tools are, what the demo content is, and checks run in a page.
+
+Fixtures live in ``tests/conftest.py``; these are plain functions and constants the tests import.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+# Screenshots for people to look at; gitignored.
+ARTIFACTS = ROOT / "test-artifacts"
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 375, "height": 740}
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+DEMO_SLUG = "painless-nodules-elbow-knees"
+DEMO_TITLE = "Painless nodules on the elbow and knees"
+DEMO_FIGURES = ["1A", "1B", "1C", "1D"]
+
+# The public pages every check visits: name -> path.
+PUBLIC_PAGES = {
+    "home": "/",
+    "search": "/?q=calcinosis",
+    "case": f"/cases/{DEMO_SLUG}/",
+    "figure": f"/cases/{DEMO_SLUG}/figures/1C/",
+}
+
+
+def admin_pages(case) -> dict[str, str]:
+    """The educators' admin pages every check visits, for the demo case: name -> path."""
+    figure = case.figures.get(label="1C")
+    return {
+        "admin index": "/admin/",
+        "case list": "/admin/cases/case/",
+        "case change page": f"/admin/cases/case/{case.pk}/change/",
+        "figure change page": f"/admin/cases/figure/{figure.pk}/change/",
+    }
+
+
+# --- Tools ------------------------------------------------------------------------------------
+
+
+def _importable(module: str) -> bool:
+    try:
+        __import__(module)
+    except ImportError:
+        return False
+    return True
+
+
+def missing_tools(*tools: str) -> list[str]:
+    checks = {
+        "chromium": lambda: (CHROMIUM.exists(), f"Chromium ({CHROMIUM})"),
+        "playwright": lambda: (_importable("playwright"), "the playwright Python package (requirements-dev.txt)"),
+        "axe": lambda: (AXE_JS.exists(), f"axe-core ({AXE_JS.relative_to(ROOT)})"),
+        "vnu": lambda: (VNU_JAR.exists(), f"the Nu Html Checker ({VNU_JAR.relative_to(ROOT)})"),
+        "java": lambda: (shutil.which("java") is not None, "Java (`java` on PATH)"),
+    }
+    return [label for name in tools for present, label in [checks[name]()] if not present]
+
+
+def require_tools(*tools: str) -> None:
+    """Skip (on a laptop) or fail (under CI) when a tool the test needs is not installed."""
+    missing = missing_tools(*tools)
+    if not missing:
+        return
+    message = f"Missing {', '.join(missing)}. Run `make test`, which installs them (tests/setup_browser_tools.sh)."
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{message} Under CI the setup should have installed them.", pytrace=False)
+    pytest.skip(message)
+
+
+# --- What the browser reports -----------------------------------------------------------------
+
+
+@dataclass
+class PageProblems:
+    """What the browser reported while a test ran."""
+
+    csp: list[str] = field(default_factory=list)
+    script_errors: list[str] = field(default_factory=list)
+    failed_resources: list[str] = field(default_factory=list)
+
+    def clear(self) -> None:
+        self.csp.clear()
+        self.script_errors.clear()
+        self.failed_resources.clear()
+
+    def report(self) -> str:
+        lines = []
+        for title, items in [
+            ("Content Security Policy violations", self.csp),
+            ("Uncaught script errors", self.script_errors),
+            ("Resources that failed to load", self.failed_resources),
+        ]:
+            if items:
+                lines.append(f"{title}:")
+                lines += [f"  - {item}" for item in items]
+        return "\n".join(lines)
+
+    def assert_none(self) -> None:
+        report = self.report()
+        assert not report, "The browser reported problems:\n" + report
+
+
+# Runs in every document before the page's own scripts (Playwright injects it over the DevTools
+# protocol, which the page's CSP does not govern) and reports each CSP violation to the test.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__reportCspViolation([
+    event.effectiveDirective, event.blockedURI || "(inline)", event.sourceFile || "", event.lineNumber,
+    event.sample || "", document.location.href,
+  ]);
+});
+"""
+
+
+def watch(context, problems: PageProblems) -> None:
+    """Collect CSP violations, uncaught script errors and failed sub-resources of every page in a context."""
+
+    def on_violation(_source, details):
+        directive, blocked, source_file, line, sample, url = details
+        where = f" at {source_file}:{line}" if source_file else ""
+        snippet = f" ({sample!r})" if sample else ""
+        problems.csp.append(f"{url}: {directive} blocked {blocked}{where}{snippet}")
+
+    context.expose_binding("__reportCspViolation", on_violation)
+    context.add_init_script(CSP_LISTENER)
+
+    def on_console(message):
+        # Chromium also logs each violation to the console; this catches any the event missed
+        # (e.g. one raised before the listener was in place).
+        if message.type == "error" and "Content Security Policy" in message.text:
+            problems.csp.append(f"console: {message.text}")
+
+    def on_response(response):
+        if response.status >= 400 and response.request.resource_type != "document":
+            problems.failed_resources.append(f"{response.status} {response.url}")
+
+    def on_request_failed(request):
+        if request.resource_type != "document":
+            problems.failed_resources.append(f"{request.url}: {request.failure}")
+
+    context.on("console", on_console)
+    context.on("weberror", lambda error: problems.script_errors.append(str(error.error)))
+    context.on("response", on_response)
+    context.on("requestfailed", on_request_failed)
+
+
+# --- Pages ------------------------------------------------------------------------------------
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page screenshot in test-artifacts/ for a person to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=path, full_page=True)
+    return path
+
+
+def load_all_images(page) -> None:
+    """Scroll every image into view (they may load lazily) and wait until each has loaded or failed."""
+    for image in page.locator("img").all():
+        image.scroll_into_view_if_needed()
+    page.wait_for_function("Array.from(document.images).every((img) => img.complete)")
+    page.evaluate("window.scrollTo(0, 0)")
+
+
+def images_not_loaded(page) -> list[str]:
+    """The images in the page that did not load (a broken image has naturalWidth 0)."""
+    return page.evaluate(
+        "Array.from(document.images).filter((img) => !(img.complete && img.naturalWidth > 0))"
+        ".map((img) => img.currentSrc || img.src)"
+    )
+
+
+# Elements wider than the window, when the page scrolls sideways. Empty when it does not.
+HORIZONTAL_OVERFLOW_JS = """
+() => {
+  const width = window.innerWidth;
+  if (document.documentElement.scrollWidth <= width) return [];
+  const describe = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+    + (el.classList.length ? "." + Array.from(el.classList).join(".") : "");
+  const culprits = Array.from(document.body.querySelectorAll("*"))
+    .filter((el) => el.getBoundingClientRect().right > width + 1)
+    .map((el) => `${describe(el)} reaches ${Math.round(el.getBoundingClientRect().right)}px`);
+  return [`the page is ${document.documentElement.scrollWidth}px wide in a ${width}px window`,
+          ...culprits.slice(0, 15)];
+}
+"""
+
+
+# Pairs of pieces of visible text that are drawn over each other.
+#
+# It measures text, not boxes: for every visible text node it takes the rectangles of its rendered lines
+# (Range.getClientRects), so a badge inside a heading, an inline link in a paragraph, or a container and
+# its children do not count as overlapping; only glyph boxes of two different text nodes do. Two lines of
+# one text node are not compared (their boxes may touch when line-height is tight, which is normal).
+# Skipped: text that is not rendered (display none, visibility hidden, opacity 0 -- checkVisibility) and
+# text in elements of 1px or less (the visually hidden pattern, e.g. the skip link until it has focus).
+# A 2px tolerance in each direction absorbs anti-aliasing and font metrics; real overlaps are far larger.
+OVERLAPPING_TEXT_JS = """
+() => {
+  const TOLERANCE = 2;
+  const skip = "script, style, noscript, template, option, title, svg";
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  const boxes = [];
+  let nodeIndex = 0;
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    const text = node.textContent.trim();
+    const el = node.parentElement;
+    if (!text || !el || el.closest(skip)) continue;
+    if (!el.checkVisibility({ opacityProperty: true, visibilityProperty: true })) continue;
+    const own = el.getBoundingClientRect();
+    if (own.width <= 1 || own.height <= 1) continue;
+    nodeIndex += 1;
+    range.selectNodeContents(node);
+    for (const r of range.getClientRects()) {
+      if (r.width < 1 || r.height < 1) continue;
+      boxes.push({ node: nodeIndex, text: text.slice(0, 50), left: r.left, right: r.right, top: r.top,
+                   bottom: r.bottom });
+    }
+  }
+  const overlaps = [];
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i], b = boxes[j];
+      if (a.node === b.node) continue;
+      const x = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+      const y = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+      if (x > TOLERANCE && y > TOLERANCE) {
+        overlaps.push(`"${a.text}" and "${b.text}" overlap by ${Math.round(x)}x${Math.round(y)}px`);
+      }
+    }
+  }
+  return overlaps;
+}
+"""
+
+
+# Records, for every element the keyboard can reach, how it looks without focus. Run before tabbing.
+FOCUS_BASELINE_JS = """
+() => {
+  const styleOf = (el) => {
+    const s = getComputedStyle(el);
+    return { outline: `${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor}`, shadow: s.boxShadow };
+  };
+  window.__focusBaseline = new Map();
+  for (const el of document.querySelectorAll("a[href], button, input, select, textarea, summary, [tabindex]")) {
+    window.__focusBaseline.set(el, styleOf(el));
+  }
+}
+"""
+
+# How the focused element looks, compared with how it looked without focus; null once focus has left the
+# page or come back round to an element already seen.
+FOCUSED_ELEMENT_JS = """
+() => {
+  const el = document.activeElement;
+  if (!el || el === document.body || window.__focusSeen.has(el)) return null;
+  window.__focusSeen.add(el);
+  const s = getComputedStyle(el);
+  const rect = el.getBoundingClientRect();
+  const outline = `${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor}`;
+  const transparent = (color) => color === "transparent" || /rgba\\(.*,\\s*0\\)$/.test(color);
+  const hasOutline = s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 1 && !transparent(s.outlineColor);
+  const hasShadow = s.boxShadow !== "none";
+  const base = window.__focusBaseline.get(el) || { outline: "none", shadow: "none" };
+  const changed = outline !== base.outline || s.boxShadow !== base.shadow;
+  const text = (el.innerText || el.value || el.getAttribute("aria-label") || el.name || "").trim();
+  return {
+    description: `<${el.tagName.toLowerCase()}> "${text.replace(/\\s+/g, " ").slice(0, 40)}"`,
+    visible: (hasOutline || hasShadow) && changed && rect.width > 1 && rect.height > 1,
+    style: `outline ${outline}; box-shadow ${s.boxShadow}; size ${Math.round(rect.width)}x${Math.round(rect.height)}`,
+  };
+}
+"""
+
+
+def walk_focus(page, limit: int = 300) -> list[dict]:
+    """Tab through the page from the top, returning how each element looked when the keyboard focused it.
+
+    Each entry has ``description``, ``visible`` (an outline or box-shadow that the element does not have
+    without focus, on an element bigger than 1px) and ``style``.
+    """
+    page.evaluate(FOCUS_BASELINE_JS)
+    page.evaluate("() => { window.__focusSeen = new Set(); }")
+    focused = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        state = page.evaluate(FOCUSED_ELEMENT_JS)
+        if state is None:
+            break
+        focused.append(state)
+    return focused
+
+
+# --- Accessibility (axe-core) -----------------------------------------------------------------
+
+
+def format_axe_violations(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['id']} ({violation.get('impact') or 'no impact given'}): {violation['help']}")
+        lines.append(f"    {violation['helpUrl']}")
+        for node in violation["nodes"]:
+            target = " ".join(part if isinstance(part, str) else json.dumps(part) for part in node["target"])
+            summary = " ".join((node.get("failureSummary") or "").split())
+            lines.append(f"    - {target}: {summary}")
+    return "\n".join(lines)
+
+
+# --- Valid HTML (Nu Html Checker) -------------------------------------------------------------
+
+
+def fetch_html(url: str, cookies: dict[str, str] | None = None) -> str:
+    """The raw HTML the server sends (not the browser's re-serialised DOM)."""
+    request = urllib.request.Request(url, headers={"Accept": "text/html"})
+    if cookies:
+        request.add_header("Cookie", "; ".join(f"{name}={value}" for name, value in cookies.items()))
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 200, f"{url} answered {response.status}"
+        assert response.headers.get_content_type() == "text/html", f"{url} is not HTML"
+        return response.read().decode(response.headers.get_content_charset() or "utf-8")
+
+
+def run_html_checker(documents: dict[str, str], workdir: Path) -> list[str]:
+    """Check named HTML documents with one run of the Nu Html Checker; return its errors, one line each."""
+    require_tools("java", "vnu")
+    workdir.mkdir(parents=True, exist_ok=True)
+    names = {}
+    for name, html in documents.items():
+        path = workdir / f"{name}.html"
+        path.write_text(html, encoding="utf-8")
+        names[path.as_uri()] = name
+    command = ["java", "-jar", str(VNU_JAR), "--errors-only", "--format", "json", "--stdout"]
+    result = subprocess.run(
+        [*command, *(str(workdir / f"{name}.html") for name in documents)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    try:
+        messages = json.loads(result.stdout)["messages"]
+    except (json.JSONDecodeError, KeyError):
+        pytest.fail(f"The Nu Html Checker did not answer in JSON:\n{result.stdout}\n{result.stderr}", pytrace=False)
+    errors = []
+    for message in messages:
+        if message.get("type") == "info":
+            continue
+        url = message.get("url", "")
+        name = names.get(url) or names.get(url.replace("file:/", "file:///", 1)) or url or "?"
+        extract = " ".join(message.get("extract", "").split())
+        errors.append(
+            f"{name}.html line {message.get('lastLine', '?')}: {message.get('message')}"
+            + (f"  [{extract}]" if extract else "")
+        )
+    if result.returncode != 0 and not errors:
+        pytest.fail(f"The Nu Html Checker failed:\n{result.stdout}\n{result.stderr}", pytrace=False)
+    return errors
