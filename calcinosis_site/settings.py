@@ -6,7 +6,9 @@ laptop). See ``deploy/env.example`` for every variable a server sets.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -41,6 +43,47 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
+def s3_storages(environ) -> tuple[dict, dict, str]:
+    """Figure storage in an S3-compatible object store (django-storages, see requirements-s3.txt).
+
+    Returns the "default" storage (renditions: public, shown in pages), the "figure_masters" storage
+    (cleaned originals: never public) and the origin that serves renditions, for the CSP.
+    """
+    public_bucket = environ.get("AWS_STORAGE_BUCKET_NAME", "").strip()
+    private_bucket = environ.get("AWS_PRIVATE_STORAGE_BUCKET_NAME", "").strip()
+    custom_domain = environ.get("AWS_S3_CUSTOM_DOMAIN", "").strip()
+    if not (public_bucket and private_bucket and custom_domain):
+        raise ImproperlyConfigured(
+            "DJANGO_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME (renditions), AWS_PRIVATE_STORAGE_BUCKET_NAME "
+            "(masters) and AWS_S3_CUSTOM_DOMAIN (the host that serves renditions); see deploy/env.example."
+        )
+    if public_bucket == private_bucket:
+        # A bucket is made public as a whole (its policy), so masters in the renditions' bucket would be public.
+        raise ImproperlyConfigured(
+            "AWS_PRIVATE_STORAGE_BUCKET_NAME must name a different bucket from AWS_STORAGE_BUCKET_NAME."
+        )
+    common = {
+        "endpoint_url": environ.get("AWS_S3_ENDPOINT_URL", "").strip() or None,
+        "region_name": environ.get("AWS_S3_REGION_NAME", "").strip() or None,
+        # Never replace a stored file by accident; names are random folders anyway.
+        "file_overwrite": False,
+        # No per-object ACL: who may read is the bucket's policy (many stores refuse object ACLs).
+        "default_acl": None,
+    }
+    backend = "storages.backends.s3.S3Storage"
+    renditions = {
+        "BACKEND": backend,
+        "OPTIONS": {**common, "bucket_name": public_bucket, "custom_domain": custom_domain, "querystring_auth": False},
+    }
+    masters = {
+        "BACKEND": backend,
+        # Signed, short-lived addresses only: nothing in the site links to a master, and a leaked
+        # address must not work for long.
+        "OPTIONS": {**common, "bucket_name": private_bucket, "querystring_auth": True, "querystring_expire": 300},
+    }
+    return renditions, masters, "https://" + urlsplit("//" + custom_domain).netloc
+
+
 # --- Core -------------------------------------------------------------------------------------
 
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
@@ -68,12 +111,14 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
+    "axes",
     "cases",
     "quiz",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "calcinosis_site.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -82,6 +127,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes requires: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "calcinosis_site.urls"
@@ -115,7 +162,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Fail fast when Redis is away, so /health/ reports it instead of hanging.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -133,12 +187,26 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 # Cleaned full-size masters of uploaded figures. Never served: pages use the renditions in MEDIA_ROOT.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("DJANGO_PRIVATE_MEDIA_ROOT", BASE_DIR / "private_media"))
 
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "figure_masters": {
+# Where figures are stored. "filesystem": renditions in MEDIA_ROOT (nginx serves them at /media/), masters in
+# PRIVATE_MEDIA_ROOT. "s3": an S3-compatible object store, renditions and masters in two buckets (s3_storages).
+# Several app servers need either "s3" or both folders on storage they all share (docs/deployment.md).
+FIGURE_STORAGE = os.environ.get("DJANGO_STORAGE", "filesystem").strip().lower() or "filesystem"
+if FIGURE_STORAGE == "filesystem":
+    _figure_renditions = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    _figure_masters = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
-    },
+    }
+    MEDIA_ORIGINS = []
+elif FIGURE_STORAGE == "s3":
+    _figure_renditions, _figure_masters, _media_origin = s3_storages(os.environ)
+    MEDIA_ORIGINS = [_media_origin]
+else:
+    raise ImproperlyConfigured(f"DJANGO_STORAGE must be filesystem or s3, not {FIGURE_STORAGE!r}.")
+
+STORAGES = {
+    "default": _figure_renditions,
+    "figure_masters": _figure_masters,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -165,7 +233,47 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Features no page uses, switched off (calcinosis_site.security.PermissionsPolicyMiddleware).
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+# Cookies: never readable by scripts, and on a server sent over HTTPS only.
 SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+
+# HTTPS. nginx terminates TLS and says so in X-Forwarded-Proto. Trusting that header is safe only because
+# gunicorn listens on loopback behind nginx, which always overwrites it (deploy/nginx.conf).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+# A load balancer or monitor probes /health/ over plain HTTP on loopback or a private network.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 60 * 60)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
+if not SECURE_HSTS_PRELOAD:
+    # Preloading puts the domain into browsers for months and cannot be undone quickly; that is the domain
+    # owner's decision (DJANGO_SECURE_HSTS_PRELOAD=1), so check --deploy is not asked to insist on it.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from one address,
+# that pair is locked out for the cool-off period, then may try again. Attempts are kept in the database,
+# so every app server sees them.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The page a locked-out login gets: templates/axes/lockout.html, status 429.
+AXES_LOCKOUT_CALLABLE = "calcinosis_site.security.lockout_response"
+# The client's address: behind nginx it is in X-Forwarded-For (calcinosis_site.security.client_ip).
+AXES_CLIENT_IP_CALLABLE = "calcinosis_site.security.client_ip"
+# How many proxies in front of gunicorn append to X-Forwarded-For: 1 with deploy/nginx.conf, 2 with a load
+# balancer in front of that nginx. 0 trusts no header and uses the connection's address.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -173,7 +281,7 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF],
         "style-src": [SELF],
         # Bootstrap draws form controls with small inline SVG images in its stylesheet.
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *MEDIA_ORIGINS],
         "font-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
@@ -201,7 +309,15 @@ LOGIN_URL = "admin:login"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Request errors (django.request, django.security) come out as one line each: status, method, path and
+    # where the exception was raised, never a request body or an exception's message (calcinosis_site.logs).
+    "formatters": {"plain": {"()": "calcinosis_site.logs.OneLineRequestFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "stream": "ext://sys.stdout"}},
+    # Django's own handlers (a debug-only console, e-mail to ADMINS) are replaced by the one above.
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # Not a line on standard output at every start of every command (it would end up in `dumpdata > file`).
+        "axes.apps": {"level": "WARNING"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }

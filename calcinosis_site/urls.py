@@ -3,12 +3,15 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from calcinosis_site.health import health
+
 admin.site.site_header = "Teaching cases: educators"
 admin.site.site_title = "Teaching cases admin"
 admin.site.index_title = "Write and edit cases"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("health/", health, name="health"),
     path("", include("cases.urls")),
     path("", include("quiz.urls")),
 ]

@@ -8,6 +8,7 @@ class CasesConfig(AppConfig):
     verbose_name = "Teaching cases"
 
     def ready(self):
+        from cases import checks  # noqa: F401  (registers the system checks)
         from cases.roles import sync_educator_group_after_migrate
 
         # Permissions only exist once every app has migrated, so the group is synced afterwards.

@@ -57,14 +57,16 @@ def grading_key(
     zones: Sequence[Zone] | None = None,
     answers: Sequence[AcceptedAnswer] | None = None,
 ) -> Any:
-    """The grader's key for a question. Child rows default to the question's saved (prefetched) ones."""
-    if options is None:
-        options = list(question.options.all())
-    if zones is None:
-        zones = list(question.zones.all())
-    if answers is None:
-        answers = list(question.accepted_answers.all())
-    options = sorted(options, key=lambda o: o.position)
+    """The grader's key for a question. Child rows default to the question's saved (prefetched) ones.
+
+    Only the rows the kind uses are read, so an unsaved question can be checked with its unsaved rows.
+    """
+    if question.kind == Kind.HOTSPOT:
+        zones = list(question.zones.all()) if zones is None else zones
+    elif question.kind == Kind.FREE_TEXT:
+        answers = list(question.accepted_answers.all()) if answers is None else answers
+    else:
+        options = sorted(question.options.all() if options is None else options, key=lambda o: o.position)
     knobs = question_settings(question)
 
     match question.kind:

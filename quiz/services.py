@@ -94,21 +94,25 @@ def _step_submit_locked(attempt: Attempt, step: Step, try_number: int, raw_respo
 
     questions = questions_with_keys([step.pk])
     all_correct = True
+    responses = []
     for question in questions:
         raw = raw_responses.get(question.pk, {})
         grader = get_grader(question.kind)
         grade = grader.grade(grading_key(question), grader_response(question, raw))
-        Response.objects.create(
-            step_attempt=step_attempt,
-            question=question,
-            try_number=try_number,
-            raw=raw,
-            fraction=grade.fraction,
-            state=grade.state.value,
-            credits=[{"key": c.key, "fraction": c.fraction, "reason": c.reason} for c in grade.credits],
-            grader_version=grader.VERSION,
+        responses.append(
+            Response(
+                step_attempt=step_attempt,
+                question=question,
+                try_number=try_number,
+                raw=raw,
+                fraction=grade.fraction,
+                state=grade.state.value,
+                credits=[{"key": c.key, "fraction": c.fraction, "reason": c.reason} for c in grade.credits],
+                grader_version=grader.VERSION,
+            )
         )
         all_correct = all_correct and grade.state == State.CORRECT
+    Response.objects.bulk_create(responses)
     step_attempt.tries_used = try_number
     step_attempt.save(update_fields=["tries_used"])
 

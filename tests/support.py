@@ -42,7 +42,9 @@ DEMO_FIGURES = ["1A", "1B", "1C", "1D"]
 PUBLIC_PAGES = {
     "home": "/",
     "search": "/?q=calcinosis",
+    # With a quiz, the case page shows how the case begins; ?whole=1 shows all of it.
     "case": f"/cases/{DEMO_SLUG}/",
+    "whole case": f"/cases/{DEMO_SLUG}/?whole=1",
     "figure": f"/cases/{DEMO_SLUG}/figures/1C/",
 }
 
@@ -174,7 +176,7 @@ def watch(context, problems: PageProblems) -> None:
 def screenshot(page, name: str) -> Path:
     """Save a full-page screenshot in test-artifacts/ for a person to look at."""
     ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
+    path = ARTIFACTS / f"{name.replace(' ', '-')}.png"
     page.screenshot(path=path, full_page=True)
     return path
 

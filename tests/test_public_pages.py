@@ -25,7 +25,7 @@ ILLUSTRATION_NOTICE = "These are drawn illustrations, not the patient’s images
 def test_home_page_lists_the_demo_case(page, demo_case):
     response = page.goto("/")
     assert response.status == 200
-    assert page.title() == "Teaching cases · Teaching cases"
+    assert page.title() == "Cases · Teaching cases"
     assert page.get_by_role("heading", level=1).inner_text() == "Teaching cases"
     page.get_by_role("link", name=DEMO_TITLE).click()
     page.wait_for_url(f"**/cases/{DEMO_SLUG}/")
@@ -45,25 +45,38 @@ def test_search_finds_the_demo_case(page, demo_case):
     assert page.get_by_role("link", name=DEMO_TITLE).count() == 0
 
 
-def test_case_page_shows_its_four_drawn_figures(page, demo_case):
+def test_case_page_shows_how_the_case_begins_and_offers_the_quiz(page, demo_case):
     page.goto(PUBLIC_PAGES["case"])
+    assert page.get_by_role("heading", level=1).inner_text() == DEMO_TITLE
+    assert page.get_by_role("link", name="Start the quiz").is_visible()
+    load_all_images(page)
+    assert images_not_loaded(page) == []
+    if page.locator("figure.case-figure").count():
+        assert page.locator(".case-figures").get_by_text(ILLUSTRATION_NOTICE).is_visible()
+
+    page.get_by_role("link", name="Read the whole case instead").click()
+    page.wait_for_url("**/?whole=1")
+    assert page.locator("figure.case-figure").count() == len(DEMO_FIGURES)
+
+
+def test_whole_case_shows_its_four_drawn_figures(page, demo_case):
+    page.goto(PUBLIC_PAGES["whole case"])
     assert page.get_by_role("heading", level=1).inner_text() == DEMO_TITLE
 
     figures = page.locator("figure.case-figure")
     assert figures.count() == len(DEMO_FIGURES)
     load_all_images(page)
-    assert page.locator("figure.case-figure img").count() == len(DEMO_FIGURES)
     assert images_not_loaded(page) == []
     for label in DEMO_FIGURES:
         figure = page.locator(f"#figure-{label}")
-        assert figure.locator("img").evaluate("(img) => img.naturalWidth > 0 && img.naturalHeight > 0")
-        assert figure.locator("img").get_attribute("alt"), f"figure {label} has no alternative text"
+        image = figure.locator("img")
+        assert image.evaluate("(img) => img.naturalWidth > 0 && img.naturalHeight > 0"), f"figure {label}"
+        assert image.get_attribute("alt"), f"figure {label} has no alternative text"
         assert f"Figure {label}." in figure.locator("figcaption").inner_text()
         assert figure.get_by_text("Illustration, not the patient’s image").is_visible()
 
-    # The page says, where the figures are, that they are drawings and not the patient's images.
-    notice = page.locator(".case-figures").get_by_text(ILLUSTRATION_NOTICE)
-    assert notice.is_visible()
+    # Where the figures are, the page says they are drawings and not the patient's images.
+    assert page.locator(".case-figures").get_by_text(ILLUSTRATION_NOTICE).is_visible()
 
 
 def test_figure_page_shows_the_figure_and_leads_to_the_others(page, demo_case):
@@ -81,6 +94,7 @@ def test_figure_page_shows_the_figure_and_leads_to_the_others(page, demo_case):
     page.wait_for_url(f"**/cases/{DEMO_SLUG}/figures/1C/")
     page.get_by_role("link", name="Back to the case").click()
     page.wait_for_url(f"**/cases/{DEMO_SLUG}/#figure-1C")
+    assert page.locator("#figure-1C img").evaluate("(img) => img.naturalWidth > 0")
 
 
 @pytest.mark.parametrize("name", ["home", "case"])

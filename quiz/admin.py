@@ -1,0 +1,364 @@
+"""Authoring quizzes in the admin: quiz -> steps -> questions with their options, zones and answers.
+
+Each question is checked with its grader's own rules as the educator saves it, so a question that
+cannot be scored fairly never reaches a learner.
+"""
+
+import json
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Avg, Count, Q
+from django.utils.html import format_html, format_html_join
+
+from cases.models import Figure, KeyPoint, Section
+from quiz.keys import OPTION_KINDS, authoring_problems
+from quiz.models import AcceptedAnswer, Attempt, Option, Question, Quiz, Step, Zone
+
+Kind = Question.Kind
+
+SCORING_RULES = {
+    Kind.SINGLE_BEST: "Scores the weight of the chosen option: give the best answer weight 1, others 0 "
+    "(or partial credit such as 0.5).",
+    Kind.MULTIPLE_RESPONSE: "Adds up the weights of the ticked options, between 0 and 1. Right options' weights "
+    "must add up to 1; wrong options need negative weights, so that ticking every box scores 0 or less.",
+    Kind.MULTIPLE_TRUE_FALSE: "Each statement earns an equal share for a right true/false answer; “don’t know” "
+    'scores 0. Optional penalty for a wrong answer in the settings, e.g. {"penalty": 0.5}.',
+    Kind.MATCHING: "Stems are options with a matching choice key; choices are options without one. Score = "
+    "stems matched correctly ÷ stems.",
+    Kind.ORDERING: "Enter the items in the CORRECT order (positions 1, 2, 3...); learners see them shuffled. Each "
+    "item followed by the right item earns a share; a list left untouched is not an answer.",
+    Kind.HOTSPOT: "Draw zones on the figure. Score = correct zones marked ÷ the larger of (correct zones, marks "
+    "placed), so scattering marks does not pay. Wrong zones are offered in the keyboard list as distractors.",
+    Kind.FREE_TEXT: "Matched against the accepted answers after ignoring case, accents, punctuation and "
+    'British/American spelling; small typos are accepted unless the settings say {"typo_tolerance": false}.',
+}
+
+
+def scoring_rules_html():
+    return format_html(
+        "<p>How each kind is scored:</p><ul>{}</ul>",
+        format_html_join("", "<li><strong>{}</strong>: {}</li>", ((k.label, SCORING_RULES[k]) for k in Kind)),
+    )
+
+
+def _case_of_request(request, model):
+    """The case of the object being edited, to offer only that case's sections, figures and key points."""
+    object_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+    if not object_id:
+        step_id = request.GET.get("step")
+        if step_id and str(step_id).isdigit():
+            step = Step.objects.select_related("quiz").filter(pk=step_id).first()
+            return step.quiz.case_id if step else None
+        return None
+    paths = {Quiz: "case_id", Step: "quiz__case_id", Question: "step__quiz__case_id"}
+    return model.objects.filter(pk=object_id).values_list(paths[model], flat=True).first()
+
+
+class CaseScopedMixin:
+    """Limit choices of sections, figures and key points to the case being edited."""
+
+    scoped_model = None
+
+    def _limit(self, request, db_field, kwargs):
+        case_id = _case_of_request(request, self.scoped_model)
+        querysets = {
+            Section: Section.objects.all(),
+            Figure: Figure.objects.all(),
+            KeyPoint: KeyPoint.objects.select_related("case"),
+        }
+        related = db_field.related_model
+        if related in querysets:
+            queryset = querysets[related]
+            kwargs["queryset"] = queryset.filter(case_id=case_id) if case_id else queryset
+        return kwargs
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs = self._limit(request, db_field, kwargs)
+        if db_field.related_model in (Section, Figure):
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return super().formfield_for_foreignkey(db_field, request, **self._limit(request, db_field, kwargs))
+
+
+# --- Quiz --------------------------------------------------------------------------------------
+
+
+class StepInline(CaseScopedMixin, admin.StackedInline):
+    model = Step
+    scoped_model = Quiz
+    extra = 0
+    show_change_link = True
+    fields = ["position", "title", "introduction", "reveals_sections", "reveals_figures"]
+
+
+@admin.register(Quiz)
+class QuizAdmin(admin.ModelAdmin):
+    list_display = ["title", "case", "mode", "status", "learners_finished", "average_score"]
+    list_filter = ["status", "mode", "case"]
+    search_fields = ["title", "case__title"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [StepInline]
+    fields = ["case", "title", "slug", "introduction", "mode", "max_tries", "penalty_per_try", "status"]
+    change_form_template = "admin/quiz/quiz/change_form.html"
+
+    def get_queryset(self, request):
+        counted = Q(attempts__is_preview=False, attempts__state=Attempt.State.FINISHED)
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("case")
+            .annotate(
+                finished_count=Count("attempts", filter=counted),
+                score_average=Avg("attempts__score", filter=counted),
+                max_average=Avg("attempts__max_score", filter=counted),
+            )
+        )
+
+    @admin.display(description="learners finished", ordering="finished_count")
+    def learners_finished(self, quiz):
+        return quiz.finished_count
+
+    @admin.display(description="average score")
+    def average_score(self, quiz):
+        if not quiz.finished_count or not quiz.max_average:
+            return "–"
+        return f"{100 * quiz.score_average / quiz.max_average:.0f}%"
+
+
+# --- Step --------------------------------------------------------------------------------------
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    extra = 0
+    show_change_link = True
+    fields = ["position", "kind", "prompt", "marks"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "prompt":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 60})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+@admin.register(Step)
+class StepAdmin(CaseScopedMixin, admin.ModelAdmin):
+    scoped_model = Step
+    list_display = ["__str__", "quiz", "question_count"]
+    list_filter = ["quiz"]
+    list_select_related = ["quiz"]
+    search_fields = ["title", "quiz__title"]
+    fields = ["quiz", "position", "title", "introduction", "reveals_sections", "reveals_figures"]
+    inlines = [QuestionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(questions_total=Count("questions"))
+
+    @admin.display(description="questions", ordering="questions_total")
+    def question_count(self, step):
+        return step.questions_total
+
+
+# --- Question ----------------------------------------------------------------------------------
+
+
+class KindCheckedFormSet(forms.BaseInlineFormSet):
+    """Checks the whole question with its grader's rules, using this formset's unsaved rows."""
+
+    kinds: set = set()
+    row_name = "rows"
+    rows_argument = ""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        rows = [
+            form.instance
+            for form in self.forms
+            if (form.has_changed() or form.instance.pk) and not self._should_delete_form(form)
+        ]
+        question = self.instance
+        if question.kind not in self.kinds:
+            if rows:
+                raise ValidationError(
+                    f"A {question.get_kind_display().lower()} question does not use {self.row_name}: "
+                    f"delete them or change the kind."
+                )
+            return
+        problems = authoring_problems(question, **{self.rows_argument: rows})
+        if problems:
+            raise ValidationError(problems)
+
+
+class OptionFormSet(KindCheckedFormSet):
+    kinds = OPTION_KINDS
+    row_name = "options"
+    rows_argument = "options"
+
+
+class ZoneFormSet(KindCheckedFormSet):
+    kinds = {Kind.HOTSPOT}
+    row_name = "zones"
+    rows_argument = "zones"
+
+
+class AnswerFormSet(KindCheckedFormSet):
+    kinds = {Kind.FREE_TEXT}
+    row_name = "accepted answers"
+    rows_argument = "answers"
+
+
+class OptionInline(CaseScopedMixin, admin.StackedInline):
+    model = Option
+    formset = OptionFormSet
+    scoped_model = Question
+    extra = 0
+    fields = [("key", "position"), "text", ("weight", "is_true", "match_key"), "feedback", "key_points"]
+    verbose_name = "option, statement, stem, choice or item"
+    verbose_name_plural = "options, statements, stems, choices or items"
+
+
+class ZoneForm(forms.ModelForm):
+    class Meta:
+        model = Zone
+        fields = ["key", "label", "shape", "coordinates", "correct", "feedback", "key_points"]
+        widgets = {"coordinates": forms.TextInput(attrs={"size": 40, "class": "zone-coordinates"})}
+
+
+class ZoneInline(CaseScopedMixin, admin.StackedInline):
+    model = Zone
+    form = ZoneForm
+    formset = ZoneFormSet
+    scoped_model = Question
+    extra = 0
+    fields = [("key", "label"), ("shape", "coordinates", "correct"), "feedback", "key_points"]
+
+
+class AcceptedAnswerInline(CaseScopedMixin, admin.StackedInline):
+    model = AcceptedAnswer
+    formset = AnswerFormSet
+    scoped_model = Question
+    extra = 0
+    fields = [("key", "text", "fraction"), "feedback", "key_points"]
+
+
+class QuestionForm(forms.ModelForm):
+    class Meta:
+        model = Question
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, figure, step = cleaned.get("kind"), cleaned.get("figure"), cleaned.get("step")
+        if kind == Kind.HOTSPOT and not figure:
+            self.add_error("figure", "A hotspot question needs the figure the learner marks.")
+        if figure and step and figure.case_id != step.quiz.case_id:
+            self.add_error("figure", "Choose a figure of this quiz's case.")
+        if figure and step and kind == Kind.HOTSPOT:
+            revealed = Figure.objects.filter(
+                pk=figure.pk, revealed_by_steps__quiz=step.quiz, revealed_by_steps__position__lte=step.position
+            )
+            if not revealed.exists():
+                self.add_error("figure", "Reveal this figure in this step or an earlier one, so learners can see it.")
+        if not isinstance(cleaned.get("settings"), dict):
+            self.add_error("settings", 'Settings must be written as {"name": value}, or {} for none.')
+        return cleaned
+
+
+@admin.register(Question)
+class QuestionAdmin(CaseScopedMixin, admin.ModelAdmin):
+    form = QuestionForm
+    scoped_model = Question
+    list_display = ["__str__", "step", "kind", "marks"]
+    list_filter = ["kind", "step__quiz"]
+    list_select_related = ["step__quiz"]
+    search_fields = ["prompt", "step__title", "step__quiz__title"]
+    inlines = [OptionInline, ZoneInline, AcceptedAnswerInline]
+    readonly_fields = ["zone_editor"]
+
+    class Media:
+        js = ["js/zone-editor.js"]
+        css = {"all": ["css/admin-quiz.css"]}
+
+    def get_fieldsets(self, request, obj=None):
+        return [
+            (None, {"fields": ["step", "position", "kind", "prompt", "marks"], "description": scoring_rules_html()}),
+            ("Image hotspot", {"fields": ["figure", "zone_editor"]}),
+            ("Feedback", {"fields": ["hint", "feedback", "key_points", "settings"]}),
+        ]
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        initial.setdefault("settings", {})
+        return initial
+
+    @admin.display(description="draw zones")
+    def zone_editor(self, question):
+        """The figure, on which educators draw rectangular zones with the mouse."""
+        case_id = question.step.quiz.case_id if question and question.pk else None
+        figures = Figure.objects.prefetch_related("renditions")
+        if case_id:
+            figures = figures.filter(case_id=case_id)
+        images = {}
+        for figure in figures[:200]:
+            rendition = figure.fallback(max_width=960)
+            if rendition:
+                images[str(figure.pk)] = {"url": rendition.file.url, "width": rendition.width,
+                                          "height": rendition.height}  # fmt: skip
+        return format_html(
+            '<div class="zone-editor" data-figures="{}">'
+            '<p class="help">Choose the figure above, then drag on the image to draw a rectangular zone: it is '
+            "added to the zones below, in fractions of the image's width and height. You can also type the "
+            "numbers. Circles and polygons are typed in. Save to see the zones drawn.</p>"
+            '<div class="zone-editor-canvas"></div></div>',
+            json.dumps(images),
+        )
+
+
+class PreviewFilter(admin.SimpleListFilter):
+    title = "kind of attempt"
+    parameter_name = "preview"
+
+    def lookups(self, request, model_admin):
+        return [("no", "Learners"), ("yes", "Educator previews")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.filter(is_preview=False)
+        if self.value() == "yes":
+            return queryset.filter(is_preview=True)
+        return queryset
+
+
+@admin.register(Attempt)
+class AttemptAdmin(admin.ModelAdmin):
+    """How learners did. Attempts are the learners' own record: educators read them, never edit them."""
+
+    list_display = ["quiz", "learner", "state", "score_display", "started_at", "finished_at", "is_preview"]
+    list_filter = [PreviewFilter, "state", "quiz"]
+    list_select_related = ["quiz", "user"]
+    search_fields = ["user__username", "quiz__title"]
+    date_hierarchy = "started_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="learner")
+    def learner(self, attempt):
+        return attempt.user or "anonymous"
+
+    @admin.display(description="score")
+    def score_display(self, attempt):
+        if attempt.score is None:
+            return "–"
+        return f"{attempt.score:g} / {attempt.max_score:g}"
+
+    def view_on_site(self, attempt):
+        return None
