@@ -249,7 +249,7 @@ class AcceptedAnswerInline(CaseScopedMixin, admin.StackedInline):
 class QuestionForm(forms.ModelForm):
     class Meta:
         model = Question
-        fields = "__all__"
+        fields = ["step", "position", "kind", "prompt", "marks", "figure", "hint", "feedback", "key_points", "settings"]
 
     def clean(self):
         cleaned = super().clean()

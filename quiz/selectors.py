@@ -50,6 +50,22 @@ class Revealed:
     new_section_ids: set[int]
     new_figure_ids: set[int]
 
+    @property
+    def new_sections(self) -> list[Section]:
+        return [s for s in self.sections if s.pk in self.new_section_ids]
+
+    @property
+    def new_figures(self) -> list[Figure]:
+        return [f for f in self.figures if f.pk in self.new_figure_ids]
+
+    @property
+    def earlier_sections(self) -> list[Section]:
+        return [s for s in self.sections if s.pk not in self.new_section_ids]
+
+    @property
+    def earlier_figures(self) -> list[Figure]:
+        return [f for f in self.figures if f.pk not in self.new_figure_ids]
+
 
 def revealed_content(quiz: Quiz, upto_position: int) -> Revealed:
     """The case content revealed by steps 1..upto_position, and which of it the last of them revealed."""
@@ -114,7 +130,9 @@ def questions_for_feedback(step_ids) -> list[Question]:
 
 @dataclass
 class FeedbackNote:
-    text: str
+    subject: str  # the option, statement, stem, region or answer the note is about
+    verdict: str  # what the learner did with it, e.g. "You ticked it" / "You missed it"
+    text: str  # the educator's feedback
     good: bool | None  # True: earned credit; False: lost credit; None: neutral
 
 
@@ -165,7 +183,7 @@ def question_feedback(question: Question, responses: list[Response], penalty) ->
             points.setdefault(point.pk, point)
     feedback.key_points = sorted(points.values(), key=lambda p: p.position)
     if question.feedback:
-        feedback.notes.append(FeedbackNote(question.feedback, None))
+        feedback.notes.append(FeedbackNote("", "", question.feedback, None))
     return feedback
 
 
@@ -173,9 +191,8 @@ def _options(question):
     return sorted(question.options.all(), key=lambda o: o.position)
 
 
-def _note(feedback: QuestionFeedback, item, good: bool | None):
-    if item.feedback:
-        feedback.notes.append(FeedbackNote(item.feedback, good))
+def _note(feedback: QuestionFeedback, item, good: bool | None, verdict: str, subject: str | None = None):
+    feedback.notes.append(FeedbackNote(subject if subject is not None else item.text, verdict, item.feedback, good))
 
 
 def _describe_single_best(question, raw, feedback, response):
@@ -185,7 +202,11 @@ def _describe_single_best(question, raw, feedback, response):
     best = max((o.weight for o in options), default=0)
     feedback.expected_answer = [o.text for o in options if o.weight == best]
     if chosen:
-        _note(feedback, chosen, chosen.weight == best)
+        right = chosen.weight == best
+        _note(feedback, chosen, right, "Your answer: right." if right else "Your answer: not the best one.")
+    for option in options:
+        if option.weight == best and option is not chosen:
+            _note(feedback, option, None, "The best answer.")
     return [chosen] if chosen else [o for o in options if o.weight == best]
 
 
@@ -196,8 +217,14 @@ def _describe_multiple_response(question, raw, feedback, response):
     feedback.expected_answer = [o.text for o in options if o.weight > 0]
     relevant = []
     for option in options:
-        if option.key in ticked or option.weight > 0:
-            _note(feedback, option, (option.key in ticked) == (option.weight > 0))
+        is_right, was_ticked = option.weight > 0, option.key in ticked
+        if was_ticked or is_right:
+            verdict = {
+                (True, True): "You ticked it: right.",
+                (True, False): "You missed it.",
+                (False, True): "You ticked it: wrong.",
+            }[(is_right, was_ticked)]
+            _note(feedback, option, is_right == was_ticked, verdict)
             relevant.append(option)
     return relevant
 
@@ -210,7 +237,10 @@ def _describe_true_false(question, raw, feedback, response):
         feedback.your_answer.append(f"{option.text}: {TRUE_FALSE_LABELS.get(given, 'not answered')}")
         feedback.expected_answer.append(f"{option.text}: {'True' if option.is_true else 'False'}")
         right = given in ("true", "false") and (given == "true") == bool(option.is_true)
-        _note(feedback, option, right if given in ("true", "false") else None)
+        said = TRUE_FALSE_LABELS.get(given, "nothing")
+        verdict = f"You said {said}: {'right' if right else 'wrong'}." if given in ("true", "false") else (
+            f"You said {said}.")  # fmt: skip
+        _note(feedback, option, right if given in ("true", "false") else None, verdict)
     return options
 
 
@@ -223,7 +253,9 @@ def _describe_matching(question, raw, feedback, response):
         given = matches.get(stem.key)
         feedback.your_answer.append(f"{stem.text} → {choices.get(given, 'not matched')}")
         feedback.expected_answer.append(f"{stem.text} → {choices.get(stem.match_key, stem.match_key)}")
-        _note(feedback, stem, given == stem.match_key)
+        right = given == stem.match_key
+        verdict = f"You matched it to {choices.get(given, 'nothing')}: {'right' if right else 'wrong'}."
+        _note(feedback, stem, right, verdict)
     return stems
 
 
@@ -232,9 +264,14 @@ def _describe_ordering(question, raw, feedback, response):
     feedback.your_answer = [options[k].text for k in raw.get("order") or [] if k in options]
     correct = _options(question)
     feedback.expected_answer = [o.text for o in correct]
-    for option in correct:
-        _note(feedback, option, None)
+    for number, option in enumerate(correct, start=1):
+        if option.feedback:
+            _note(feedback, option, None, f"Comes {_ordinal(number)}.")
     return correct
+
+
+def _ordinal(number: int) -> str:
+    return {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth"}.get(number, f"number {number}")
 
 
 def _describe_hotspot(question, raw, feedback, response):
@@ -258,8 +295,14 @@ def _describe_hotspot(question, raw, feedback, response):
     feedback.expected_answer = [z.label for z in zones if z.correct]
     relevant = []
     for zone in zones:
-        if zone.key in hit or zone.correct:
-            _note(feedback, zone, (zone.key in hit) == zone.correct)
+        was_hit = zone.key in hit
+        if was_hit or zone.correct:
+            verdict = {
+                (True, True): "You marked it: right.",
+                (True, False): "You missed it.",
+                (False, True): "You marked it: wrong.",
+            }[(zone.correct, was_hit)]
+            _note(feedback, zone, was_hit == zone.correct, verdict, subject=zone.label)
             relevant.append(zone)
     return relevant
 
@@ -273,7 +316,7 @@ def _describe_free_text(question, raw, feedback, response):
     matched_keys = {c.get("key") for c in (response.credits if response else []) if c.get("key")}
     matched = [a for a in answers if a.key in matched_keys]
     for answer in matched:
-        _note(feedback, answer, answer.fraction > 0)
+        _note(feedback, answer, answer.fraction > 0, f"Your answer matched “{answer.text}”.", subject="")
     return matched or answers[:1]
 
 

@@ -5,9 +5,11 @@ Fixtures live in ``tests/conftest.py``; these are plain functions and constants 
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import urllib.request
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -333,6 +335,37 @@ def format_axe_violations(violations: list[dict]) -> str:
             summary = " ".join((node.get("failureSummary") or "").split())
             lines.append(f"    - {target}: {summary}")
     return "\n".join(lines)
+
+
+class KnownAccessibilityViolation(UserWarning):
+    """A violation listed as known (not fixed yet) where the test runs axe; shown in pytest's warnings."""
+
+
+def set_aside_known_violations(url: str, violations: list[dict], known) -> list[dict]:
+    """Remove the elements that ``known`` lists from ``violations``, warn about each, and return the rest.
+
+    Fails when a known entry matched nothing: it has been fixed, and the entry must go.
+    """
+    remaining, used = [], set()
+    for violation in violations:
+        nodes = []
+        for node in violation["nodes"]:
+            selector = " ".join(part if isinstance(part, str) else json.dumps(part) for part in node["target"])
+            matches = [i for i, (rule, pattern, _) in enumerate(known) if rule == violation["id"]]
+            match = next((i for i in matches if re.search(known[i][1], selector)), None)
+            if match is None:
+                nodes.append(node)
+            else:
+                used.add(match)
+        if nodes:
+            remaining.append({**violation, "nodes": nodes})
+    for i, (rule, pattern, why) in enumerate(known):
+        if i in used:
+            message = f"{url}: known violation {rule} on {pattern!r}: {why}"
+            warnings.warn(message, KnownAccessibilityViolation, stacklevel=2)
+    stale = [f"{rule} on {pattern!r}" for i, (rule, pattern, _) in enumerate(known) if i not in used]
+    assert not stale, f"{url}: these known violations no longer occur; remove them from the list: {stale}"
+    return remaining
 
 
 # --- Valid HTML (Nu Html Checker) -------------------------------------------------------------

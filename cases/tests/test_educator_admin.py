@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpRequest
 from django.urls import reverse
 from PIL import Image
 
@@ -94,7 +95,8 @@ def test_educator_is_not_a_superuser_but_can_write_cases(educator):
 
 
 def test_educator_creates_and_publishes_a_case_with_a_clean_figure(client, educator):
-    assert client.login(username="educator", password="correct horse battery")
+    # Login throttling (django-axes) needs a request to know who is logging in.
+    assert client.login(request=HttpRequest(), username="educator", password="correct horse battery")
     upload = SimpleUploadedFile("IMG_2031.jpg", phone_jpeg(), content_type="image/jpeg")
 
     response = client.post(reverse("admin:cases_case_add"), new_case_post(upload), follow=True)

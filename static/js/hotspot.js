@@ -28,12 +28,14 @@
       input.name = prefix + "-mark";
       input.value = x.toFixed(4) + "," + y.toFixed(4);
       container.appendChild(input);
-      var circle = document.createElementNS(SVG, "circle");
-      circle.setAttribute("cx", (x * box.width).toFixed(1));
-      circle.setAttribute("cy", (y * box.height).toFixed(1));
-      circle.setAttribute("r", "12");
-      circle.setAttribute("class", "hotspot-mark");
-      overlay.appendChild(circle);
+      ["hotspot-mark-outline", "hotspot-mark"].forEach(function (cls) {
+        var circle = document.createElementNS(SVG, "circle");
+        circle.setAttribute("cx", (x * box.width).toFixed(1));
+        circle.setAttribute("cy", (y * box.height).toFixed(1));
+        circle.setAttribute("r", "12");
+        circle.setAttribute("class", cls);
+        overlay.appendChild(circle);
+      });
       describe();
     }
 

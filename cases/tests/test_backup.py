@@ -1,0 +1,157 @@
+"""export_site and import_site: everything back, nothing lost, into an empty database and empty folders."""
+
+import hashlib
+import io
+import json
+import shutil
+import tarfile
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.files.storage import storages
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from cases.models import Figure, FigureRendition
+from cases.roles import EDUCATORS_GROUP
+from cases.tests.factories import make_figure, make_reference
+from quiz.models import Attempt, Question, Response, StepAttempt
+from quiz.tests.factories import make_quiz
+
+# A flush between export and import needs a transactional test; pytest-django empties the database after it.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+MODELS = ["auth.user", "auth.group", "sessions.session", *(f"cases.{m}" for m in
+          ["case", "section", "figure", "figurerendition", "reference", "keypoint"]), *(f"quiz.{m}" for m in
+          ["quiz", "step", "question", "option", "zone", "acceptedanswer", "attempt", "stepattempt", "response"])]  # fmt: skip
+
+
+def build_site():
+    """Two cases with figures, a quiz of every question kind, an educator and a learner with attempts."""
+    User = get_user_model()
+    educator = User.objects.create_user("educator.jones", password="an educator's password", is_staff=True)
+    educator.groups.add(Group.objects.get(name=EDUCATORS_GROUP))
+    learner = User.objects.create_user("learner.smith", password="a learner's password")
+
+    quiz = make_quiz(steps=2, figures=2)
+    make_reference(quiz.case, 1, "Carrascosa MF et al. BMJ Case Rep 2011.")
+    other = make_quiz(steps=1, kinds=[Question.Kind.FREE_TEXT], figures=1)
+    make_figure(other.case, 2, "2B", width=300, height=500)
+
+    session = SessionStore()
+    session["started"] = True
+    session.create()
+    for user, session_key in [(learner, ""), (None, session.session_key)]:
+        attempt = Attempt.objects.create(quiz=quiz, user=user, session_key=session_key, mode=quiz.mode)
+        for step in quiz.steps.all():
+            step_attempt = StepAttempt.objects.create(
+                attempt=attempt, step=step, tries_used=2, committed_at=timezone.now()
+            )
+            for question in step.questions.all():
+                for try_number in (1, 2):
+                    Response.objects.create(step_attempt=step_attempt, question=question, try_number=try_number,
+                                            raw={"text": "Virchow"}, fraction=0.5 * try_number, state="partially_correct",
+                                            credits=[], grader_version=1)  # fmt: skip
+        attempt.state = Attempt.State.FINISHED
+        attempt.finished_at = timezone.now()
+        attempt.save()
+
+
+def counts() -> dict[str, int]:
+    return {label: apps.get_model(label).objects.count() for label in MODELS}
+
+
+def file_hashes() -> dict[tuple[str, str], str]:
+    names = [("default", r.file.name) for r in FigureRendition.objects.all()]
+    names += [("figure_masters", f.master_name) for f in Figure.objects.all()]
+    hashes = {}
+    for alias, name in names:
+        with storages[alias].open(name, "rb") as handle:
+            hashes[alias, name] = hashlib.sha256(handle.read()).hexdigest()
+    return hashes
+
+
+def answers():
+    return sorted(Response.objects.values_list("step_attempt__attempt__user__username", "question__prompt",
+                                               "try_number", "raw", "fraction"), key=repr)  # fmt: skip
+
+
+def wipe(settings):
+    """An empty database (as after migrate) and empty media folders."""
+    call_command("flush", interactive=False, verbosity=0)
+    shutil.rmtree(settings.MEDIA_ROOT)
+    shutil.rmtree(settings.PRIVATE_MEDIA_ROOT)
+
+
+def test_round_trip_restores_every_row_and_file(settings, tmp_path):
+    build_site()
+    before_counts, before_files, before_answers = counts(), file_hashes(), answers()
+    assert before_counts["quiz.response"] > 0 and before_counts["cases.figurerendition"] > 0
+    archive = tmp_path / "backup" / "site.tar.gz"
+    archive.parent.mkdir()
+
+    call_command("export_site", str(archive), stdout=io.StringIO())
+    wipe(settings)
+    assert counts()["cases.case"] == 0 and not settings.MEDIA_ROOT.exists()
+    out = io.StringIO()
+    call_command("import_site", str(archive), stdout=out)
+
+    assert counts() == before_counts
+    assert file_hashes() == before_files
+    assert answers() == before_answers
+    assert "Restored" in out.getvalue()
+    # Accounts work as before: same password, same group (with the permissions migrate created).
+    educator = get_user_model().objects.get(username="educator.jones")
+    assert educator.check_password("an educator's password")
+    assert educator.has_perm("cases.change_case")
+    # The anonymous learner's browser session still finds its attempt.
+    anonymous = Attempt.objects.get(user=None)
+    assert SessionStore(session_key=anonymous.session_key).get("started") is True
+    # The manifest says what is inside.
+    with tarfile.open(archive) as tar:
+        manifest = json.load(tar.extractfile("manifest.json"))
+    assert manifest["counts"]["quiz.attempt"] == 2
+    assert {(f["storage"], f["name"]): f["sha256"] for f in manifest["files"]} == before_files
+
+
+def test_import_refuses_a_site_that_is_not_empty(tmp_path):
+    build_site()
+    archive = tmp_path / "site.tar.gz"
+    call_command("export_site", str(archive), stdout=io.StringIO())
+
+    with pytest.raises(CommandError, match="already has accounts, cases or quizzes"):
+        call_command("import_site", str(archive), stdout=io.StringIO())
+
+
+def test_import_refuses_a_damaged_file_and_writes_nothing(settings, tmp_path):
+    build_site()
+    archive = tmp_path / "site.tar.gz"
+    call_command("export_site", str(archive), stdout=io.StringIO())
+    damaged = tmp_path / "damaged.tar.gz"
+    with tarfile.open(archive) as source, tarfile.open(damaged, "w:gz") as target:
+        first_file = next(m for m in source.getmembers() if m.name.startswith("files/"))
+        for member in source.getmembers():
+            data = source.extractfile(member).read()
+            if member.name == first_file.name:
+                data = bytes([data[0] ^ 0xFF]) + data[1:]
+            target.addfile(member, io.BytesIO(data))
+    wipe(settings)
+
+    with pytest.raises(CommandError, match="damaged"):
+        call_command("import_site", str(damaged), stdout=io.StringIO())
+    assert counts()["cases.case"] == 0
+    assert not settings.MEDIA_ROOT.exists() or not any(settings.MEDIA_ROOT.rglob("*.*"))
+
+
+def test_export_refuses_when_a_figure_file_is_missing(tmp_path):
+    build_site()
+    rendition = FigureRendition.objects.first()
+    storages["default"].delete(rendition.file.name)
+
+    with pytest.raises(CommandError, match=rendition.file.name):
+        call_command("export_site", str(tmp_path / "site.tar.gz"), stdout=io.StringIO())
+    assert not (tmp_path / "site.tar.gz").exists()
