@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from calcinosis_site.health import health
@@ -11,6 +12,9 @@ admin.site.index_title = "Write and edit cases"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Learners sign in to keep their attempts; accounts are made by staff in the admin.
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("health/", health, name="health"),
     path("", include("cases.urls")),
     path("", include("quiz.urls")),

@@ -178,7 +178,7 @@ STEPS = [
             {
                 "kind": Kind.FREE_TEXT,
                 "prompt": "Who described calcinosis cutis in 1855? Give the surname.",
-                "hint": "A 19th-century German pathologist; the report cites him as reference 1.",
+                "hint": "The report names him in its first sentence about calcinosis cutis, citing reference 1.",
                 "key_points": ["definition-and-first-description"],
                 "settings": {"typo_tolerance": True},
                 "answers": [
@@ -290,7 +290,7 @@ STEPS = [
     {
         "position": 6,
         "title": "Could they be rheumatoid nodules?",
-        "introduction": "Subcutaneous nodules at the elbow raise the question of rheumatoid nodules.",
+        "introduction": "The authors also considered rheumatoid nodules.",
         "sections": [],
         "figures": [],
         "questions": [

@@ -39,8 +39,15 @@ def attempt_for_request(request, token) -> Attempt:
     return attempt
 
 
-def learner_quizzes(case) -> list[Quiz]:
-    return list(Quiz.objects.published().filter(case=case).order_by("title"))
+def attempts_of(request, quiz: Quiz) -> list[Attempt]:
+    """This learner's attempts at a quiz: their account's, or this browser session's when signed out."""
+    if request.user.is_authenticated:
+        attempts = Attempt.objects.filter(user=request.user)
+    elif request.session.session_key:
+        attempts = Attempt.objects.filter(user=None, session_key=request.session.session_key)
+    else:
+        return []
+    return list(attempts.filter(quiz=quiz).order_by("-started_at")[:20])
 
 
 @dataclass

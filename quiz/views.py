@@ -28,8 +28,16 @@ def quiz_start(request, slug):
             request.session.save()
         attempt = attempt_start(quiz=quiz, user=request.user, session_key=request.session.session_key)
         return redirect(attempt.get_absolute_url())
-    steps = quiz.steps.count()
-    return render(request, "quiz/start.html", {"quiz": quiz, "case": quiz.case, "step_count": steps})
+    return render(
+        request,
+        "quiz/start.html",
+        {
+            "quiz": quiz,
+            "case": quiz.case,
+            "step_count": quiz.steps.count(),
+            "attempts": selectors.attempts_of(request, quiz),
+        },
+    )
 
 
 @staff_member_required

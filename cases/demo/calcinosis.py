@@ -206,8 +206,8 @@ KEY_POINTS = [
         "metabolism and generally associated with hypercalcaemia and/or hyperphosphataemia.",
         LABORATORY + GAP + METASTATIC,
         None,
-        "Parathyroid hormone and the kidneys are the main regulators of serum calcium and phosphate, so "
-        "normal values for both make a disorder of calcium or phosphate metabolism unlikely.",
+        "Parathyroid hormone and the kidneys are among the main regulators of serum calcium and phosphate, "
+        "which is why normal values support the absence of a disorder of calcium or phosphate metabolism.",
     ),
     (
         "mctd-makes-it-dystrophic",

@@ -192,3 +192,26 @@ def test_signed_in_learner_keeps_attempts(client, django_user_model):
     attempt = start(client, quiz)
     assert attempt.user == learner
     assert not attempt.is_preview
+
+
+def test_learner_signs_in_and_finds_their_attempts_again(client, django_user_model):
+    django_user_model.objects.create_user("learner", password="a long learner password")
+    page = client.post(reverse("login"), {"username": "learner", "password": "a long learner password"}, follow=True)
+    assert "Sign out" in page.content.decode()
+    quiz = load_demo_quiz()
+    attempt = start(client, quiz)
+
+    client.post(reverse("logout"))
+    client.post(reverse("login"), {"username": "learner", "password": "a long learner password"})
+
+    page = client.get(reverse("quiz:start", args=[quiz.slug])).content.decode()
+    assert "Your attempts" in page
+    assert reverse("quiz:attempt", args=[attempt.token]) in page
+    assert client.get(reverse("quiz:step", args=[attempt.token, 1])).status_code == 200
+
+
+def test_wrong_password_says_so_without_a_server_error(client, django_user_model):
+    django_user_model.objects.create_user("learner", password="a long learner password")
+    page = client.post(reverse("login"), {"username": "learner", "password": "nope"})
+    assert page.status_code == 200
+    assert "do not match" in page.content.decode()
