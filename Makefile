@@ -8,7 +8,7 @@ DEV := DJANGO_DEBUG=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help run test test-postgres browser-tools lint format check demo migrate install install-dev clean
+.PHONY: help run test test-postgres browser-tools lint format check demo migrate install install-dev clean bench
 
 help:
 	@echo "make run            set up .venv, migrate, load the demo case and serve http://$(HOST):$(PORT)/"
@@ -17,6 +17,7 @@ help:
 	@echo "make lint           ruff check and format check"
 	@echo "make format         reformat the code with ruff"
 	@echo "make check          Django's system checks"
+	@echo "make bench          performance benchmark with gunicorn and PostgreSQL (docs/performance.md)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11 (or newer).")'
@@ -67,6 +68,16 @@ format: install-dev
 check: install
 	$(DEV) $(BIN)/python manage.py check
 	$(DEV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+# Performance benchmark (docs/performance.md): gunicorn with production settings, PostgreSQL, wrk, Chromium.
+# Its database is dropped and created again each run (the name must contain "bench"). Options: BENCH_ARGS,
+# e.g. make bench BENCH_ARGS="--duration 15 --rounds 3 --output bench-result.txt"
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/calcinosis_bench
+BENCH_ARGS ?=
+
+bench: install-dev
+	bash bench/setup_tools.sh
+	BENCH_DATABASE_URL="$(BENCH_DATABASE_URL)" $(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

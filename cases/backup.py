@@ -126,6 +126,8 @@ def export_site(archive: Path) -> Summary:
                 "files": manifest_files,
             }
             _add_bytes(tar, "manifest.json", json.dumps(manifest, indent=2).encode())
+        # Password hashes, sessions and learners' answers are inside: for the owner's eyes only.
+        os.chmod(partial, 0o600)
         os.replace(partial, archive)
     return Summary(counts=counts, files=len(manifest_files), bytes=total)
 

@@ -5,6 +5,8 @@ nginx serves media). The browser tests need the figure images, so this URL map s
 MEDIA_ROOT is at the time of the request (each test has its own temporary one).
 """
 
+import re
+
 from django.conf import settings
 from django.urls import re_path
 from django.views.static import serve
@@ -17,7 +19,7 @@ def serve_media(request, path):
 
 
 urlpatterns = [
-    re_path(r"^{}(?P<path>.*)$".format(settings.MEDIA_URL.lstrip("/")), serve_media),
+    re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$", serve_media),
     *site_urls.urlpatterns,
 ]
 

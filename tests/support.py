@@ -48,6 +48,7 @@ PUBLIC_PAGES = {
     "case": f"/cases/{DEMO_SLUG}/",
     "whole case": f"/cases/{DEMO_SLUG}/?whole=1",
     "figure": f"/cases/{DEMO_SLUG}/figures/1C/",
+    "sign in": "/accounts/login/",
 }
 
 
@@ -163,7 +164,9 @@ def watch(context, problems: PageProblems) -> None:
             problems.failed_resources.append(f"{response.status} {response.url}")
 
     def on_request_failed(request):
-        if request.resource_type != "document":
+        # ERR_ABORTED: the browser dropped the request because the test moved on to another page. A missing
+        # file shows as an HTTP error status above instead.
+        if request.resource_type != "document" and "ERR_ABORTED" not in (request.failure or ""):
             problems.failed_resources.append(f"{request.url}: {request.failure}")
 
     context.on("console", on_console)
@@ -184,11 +187,21 @@ def screenshot(page, name: str) -> Path:
 
 
 def load_all_images(page) -> None:
-    """Scroll every image into view (they may load lazily) and wait until each has loaded or failed."""
-    for image in page.locator("img").all():
-        image.scroll_into_view_if_needed()
-    page.wait_for_function("Array.from(document.images).every((img) => img.complete)")
-    page.evaluate("window.scrollTo(0, 0)")
+    """Load every image now, lazy ones included (hidden ones too), and wait until each has loaded or failed."""
+    page.evaluate(ALL_IMAGES_LOADED_JS)
+
+
+# Not page.wait_for_function: when it has to poll, Playwright evaluates the condition as a string in the
+# page, which the CSP (no 'unsafe-eval') rightly refuses. An awaited function runs over the DevTools protocol.
+ALL_IMAGES_LOADED_JS = """
+async () => {
+  document.querySelectorAll("img[loading=lazy]").forEach((img) => { img.loading = "eager"; });
+  await Promise.all(Array.from(document.images).map((img) => img.complete ? null : new Promise((done) => {
+    img.addEventListener("load", done, { once: true });
+    img.addEventListener("error", done, { once: true });
+  })));
+}
+"""
 
 
 def images_not_loaded(page) -> list[str]:
@@ -221,13 +234,32 @@ HORIZONTAL_OVERFLOW_JS = """
 # (Range.getClientRects), so a badge inside a heading, an inline link in a paragraph, or a container and
 # its children do not count as overlapping; only glyph boxes of two different text nodes do. Two lines of
 # one text node are not compared (their boxes may touch when line-height is tight, which is normal).
-# Skipped: text that is not rendered (display none, visibility hidden, opacity 0 -- checkVisibility) and
-# text in elements of 1px or less (the visually hidden pattern, e.g. the skip link until it has focus).
-# A 2px tolerance in each direction absorbs anti-aliasing and font metrics; real overlaps are far larger.
+# Each rectangle is first cut to what its ancestors let show (those with overflow other than visible, a
+# clip or a clip-path), so text scrolled out of sight inside a scrolling box, and visually hidden text (the
+# skip link until it has focus, Django admin's hidden table headings) take no part. Text that is not
+# rendered at all (display none, visibility hidden, opacity 0: checkVisibility) is skipped. Not modelled:
+# a positioned element escaping the clip of an ancestor that is not its containing block (rare; it would
+# only hide an overlap, never invent one). A 2px tolerance each way absorbs anti-aliasing and font metrics;
+# real overlaps are far larger.
 OVERLAPPING_TEXT_JS = """
 () => {
   const TOLERANCE = 2;
   const skip = "script, style, noscript, template, option, title, svg";
+  const everything = { left: -Infinity, top: -Infinity, right: Infinity, bottom: Infinity };
+  const intersect = (a, b) => ({ left: Math.max(a.left, b.left), top: Math.max(a.top, b.top),
+                                 right: Math.min(a.right, b.right), bottom: Math.min(a.bottom, b.bottom) });
+  const clips = new Map();
+  // The part of the page an element's content can show in, after its ancestors' clipping.
+  const clipOf = (el) => {
+    if (!el || el === document.documentElement) return everything;
+    if (!clips.has(el)) {
+      const s = getComputedStyle(el);
+      const own = s.overflow !== "visible" || s.clip !== "auto" || s.clipPath !== "none";
+      const outer = clipOf(el.parentElement);
+      clips.set(el, own && el !== document.body ? intersect(outer, el.getBoundingClientRect()) : outer);
+    }
+    return clips.get(el);
+  };
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   const range = document.createRange();
   const boxes = [];
@@ -238,14 +270,13 @@ OVERLAPPING_TEXT_JS = """
     const el = node.parentElement;
     if (!text || !el || el.closest(skip)) continue;
     if (!el.checkVisibility({ opacityProperty: true, visibilityProperty: true })) continue;
-    const own = el.getBoundingClientRect();
-    if (own.width <= 1 || own.height <= 1) continue;
+    const clip = clipOf(el);
     nodeIndex += 1;
     range.selectNodeContents(node);
-    for (const r of range.getClientRects()) {
-      if (r.width < 1 || r.height < 1) continue;
-      boxes.push({ node: nodeIndex, text: text.slice(0, 50), left: r.left, right: r.right, top: r.top,
-                   bottom: r.bottom });
+    for (const line of range.getClientRects()) {
+      const r = intersect(line, clip);
+      if (r.right - r.left < 1 || r.bottom - r.top < 1) continue;
+      boxes.push({ node: nodeIndex, text: text.slice(0, 50), ...r });
     }
   }
   const overlaps = [];
@@ -279,25 +310,51 @@ FOCUS_BASELINE_JS = """
 }
 """
 
+# Puts the keyboard's starting point at the top of the page with nothing focused (an autofocus field
+# included), so the next Tab goes to the first focusable element, as when a page has just been opened.
+FOCUS_START_JS = """
+async () => {
+  document.body.setAttribute("tabindex", "-1");
+  document.body.focus();
+  document.body.removeAttribute("tabindex");
+  await Promise.all(document.getAnimations().map((animation) => animation.finished.catch(() => null)));
+}
+"""
+
 # How the focused element looks, compared with how it looked without focus; null once focus has left the
-# page or come back round to an element already seen.
+# page or come back round to an element already seen. It waits for the element's transitions to end
+# (Bootstrap fades its focus glow in), so what is measured is what stays on screen.
 FOCUSED_ELEMENT_JS = """
-() => {
+async () => {
   const el = document.activeElement;
   if (!el || el === document.body || window.__focusSeen.has(el)) return null;
   window.__focusSeen.add(el);
+  await Promise.all(el.getAnimations().map((animation) => animation.finished.catch(() => null)));
   const s = getComputedStyle(el);
   const rect = el.getBoundingClientRect();
+  // Faint glows (a colour less than 60% opaque) do not count: on the site's pale header and cards they
+  // are hard to see.
+  const SOLID = 0.6;
+  const alpha = (color) => {
+    if (color === "transparent") return 0;
+    const parts = color.match(/rgba?\\(([^)]*)\\)/);
+    const values = parts ? parts[1].split(/[ ,\\/]+/).filter(Boolean) : [];
+    return values.length > 3 ? parseFloat(values[3]) : 1;
+  };
+  // A shadow shows when one of its layers has some colour and some size (offset, blur or spread).
+  const shadowShows = (shadow) => shadow !== "none" && shadow.split(/,(?![^(]*\\))/).some((layer) => {
+    const color = (layer.match(/rgba?\\([^)]*\\)|transparent/) || ["rgb(0, 0, 0)"])[0];
+    const lengths = layer.replace(color, "").match(/-?[\\d.]+px/g) || [];
+    return alpha(color) >= SOLID && lengths.some((length) => parseFloat(length) !== 0);
+  });
   const outline = `${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor}`;
-  const transparent = (color) => color === "transparent" || /rgba\\(.*,\\s*0\\)$/.test(color);
-  const hasOutline = s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 1 && !transparent(s.outlineColor);
-  const hasShadow = s.boxShadow !== "none";
+  const hasOutline = s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 1 && alpha(s.outlineColor) >= SOLID;
   const base = window.__focusBaseline.get(el) || { outline: "none", shadow: "none" };
   const changed = outline !== base.outline || s.boxShadow !== base.shadow;
   const text = (el.innerText || el.value || el.getAttribute("aria-label") || el.name || "").trim();
   return {
     description: `<${el.tagName.toLowerCase()}> "${text.replace(/\\s+/g, " ").slice(0, 40)}"`,
-    visible: (hasOutline || hasShadow) && changed && rect.width > 1 && rect.height > 1,
+    visible: (hasOutline || shadowShows(s.boxShadow)) && changed && rect.width > 1 && rect.height > 1,
     style: `outline ${outline}; box-shadow ${s.boxShadow}; size ${Math.round(rect.width)}x${Math.round(rect.height)}`,
   };
 }
@@ -307,9 +364,10 @@ FOCUSED_ELEMENT_JS = """
 def walk_focus(page, limit: int = 300) -> list[dict]:
     """Tab through the page from the top, returning how each element looked when the keyboard focused it.
 
-    Each entry has ``description``, ``visible`` (an outline or box-shadow that the element does not have
-    without focus, on an element bigger than 1px) and ``style``.
+    Each entry has ``description``, ``visible`` (an outline, or a box-shadow with size, at least 60% opaque,
+    that the element does not have without focus, on an element bigger than 1px) and ``style``.
     """
+    page.evaluate(FOCUS_START_JS)
     page.evaluate(FOCUS_BASELINE_JS)
     page.evaluate("() => { window.__focusSeen = new Set(); }")
     focused = []
@@ -319,6 +377,7 @@ def walk_focus(page, limit: int = 300) -> list[dict]:
         if state is None:
             break
         focused.append(state)
+    page.evaluate("document.activeElement && document.activeElement.blur()")
     return focused
 
 

@@ -17,7 +17,7 @@ def test_the_policy_is_sent_and_a_violation_is_caught(page, page_problems, demo_
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy and "unsafe-eval" not in policy
 
     page.evaluate("document.body.append(Object.assign(document.createElement('script'), {textContent: '1'}))")
-    page.wait_for_function("true")
+    page.evaluate("() => new Promise((resolve) => setTimeout(resolve, 100))")
     assert any("script-src" in violation for violation in page_problems.csp), page_problems.report()
     page_problems.clear()
 

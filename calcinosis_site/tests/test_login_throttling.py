@@ -102,3 +102,13 @@ def test_behind_nginx_each_browser_is_counted_by_its_own_address(client, setting
     assert forged.status_code == 429
     other_browser = log_in(client, "editor", PASSWORD, "127.0.0.1", **{"X-Forwarded-For": ELSEWHERE})
     assert other_browser.status_code == 302
+
+
+def test_the_learners_sign_in_page_is_throttled_too(client, editor):
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "editor", "password": "wrong"}, REMOTE_ADDR=HOME)
+
+    response = client.post(reverse("login"), {"username": "editor", "password": PASSWORD}, REMOTE_ADDR=HOME)
+
+    assert response.status_code == 429
+    assert "Too many failed log-in attempts" in response.content.decode()

@@ -25,9 +25,15 @@ from quiz.tests.factories import make_quiz
 # A flush between export and import needs a transactional test; pytest-django empties the database after it.
 pytestmark = pytest.mark.django_db(transaction=True)
 
-MODELS = ["auth.user", "auth.group", "sessions.session", *(f"cases.{m}" for m in
-          ["case", "section", "figure", "figurerendition", "reference", "keypoint"]), *(f"quiz.{m}" for m in
-          ["quiz", "step", "question", "option", "zone", "acceptedanswer", "attempt", "stepattempt", "response"])]  # fmt: skip
+CASES_MODELS = ["case", "section", "figure", "figurerendition", "reference", "keypoint"]
+QUIZ_MODELS = ["quiz", "step", "question", "option", "zone", "acceptedanswer", "attempt", "stepattempt", "response"]
+MODELS = [
+    "auth.user",
+    "auth.group",
+    "sessions.session",
+    *(f"cases.{name}" for name in CASES_MODELS),
+    *(f"quiz.{name}" for name in QUIZ_MODELS),
+]
 
 
 def build_site():
@@ -53,9 +59,16 @@ def build_site():
             )
             for question in step.questions.all():
                 for try_number in (1, 2):
-                    Response.objects.create(step_attempt=step_attempt, question=question, try_number=try_number,
-                                            raw={"text": "Virchow"}, fraction=0.5 * try_number, state="partially_correct",
-                                            credits=[], grader_version=1)  # fmt: skip
+                    Response.objects.create(
+                        step_attempt=step_attempt,
+                        question=question,
+                        try_number=try_number,
+                        raw={"text": "Virchow"},
+                        fraction=0.5 * try_number,
+                        state="partially_correct",
+                        credits=[],
+                        grader_version=1,
+                    )
         attempt.state = Attempt.State.FINISHED
         attempt.finished_at = timezone.now()
         attempt.save()
@@ -95,6 +108,8 @@ def test_round_trip_restores_every_row_and_file(settings, tmp_path):
     archive.parent.mkdir()
 
     call_command("export_site", str(archive), stdout=io.StringIO())
+    # Password hashes and learners' answers are inside: only the owner may read it.
+    assert archive.stat().st_mode & 0o777 == 0o600
     wipe(settings)
     assert counts()["cases.case"] == 0 and not settings.MEDIA_ROOT.exists()
     out = io.StringIO()

@@ -1,0 +1,133 @@
+"""Quiz attempts for the load test: one to read a step page, and a pool of attempts to submit steps to.
+
+A step accepts one try at a time, so every timed POST must be a fresh submission. The pool is made of
+attempts at step 1, all in one anonymous browser session; each attempt provides one POST per step (the key's
+answers, so every submission is graded correct, commits its step and moves the attempt on; the last one
+finishes the attempt). The POSTs are listed step by step across the pool: all attempts' step 1, then all
+attempts' step 2, and so on, so an attempt's next step is only sent long after its previous one was answered
+(the pool has at least 40 attempts per connection; bench/run.py).
+After the run the database says how many submissions were really recorded (``recorded_tries``).
+"""
+
+import http.client
+import re
+from types import SimpleNamespace
+from urllib.parse import urlencode
+
+
+def new_session() -> str:
+    """An anonymous session, as a browser gets when it starts a quiz."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    store = SessionStore()
+    store.create()
+    return store.session_key
+
+
+def quiz(slug: str):
+    from quiz.models import Quiz
+
+    return Quiz.objects.select_related("case").get(slug=slug)
+
+
+def step_questions(step):
+    return list(step.questions.prefetch_related("options", "zones", "accepted_answers", "figure__renditions"))
+
+
+def advanced_attempt(the_quiz, session_key: str, position: int):
+    """An attempt whose current step is ``position``: the steps before it answered and committed."""
+    from quiz.services import attempt_start, step_submit
+    from quiz.tests.helpers import key_answer
+
+    attempt = attempt_start(quiz=the_quiz, session_key=session_key)
+    for step in the_quiz.steps.filter(position__lt=position).order_by("position"):
+        answers = {q.pk: key_answer(q, attempt) for q in step_questions(step)}
+        step_submit(attempt=attempt, step=step, try_number=1, raw_responses=answers)
+    attempt.refresh_from_db()
+    assert attempt.current_position == position, attempt.current_position
+    return attempt
+
+
+def _form_data(attempt, questions) -> dict:
+    """What a browser posts for the key's answers: as ``quiz.tests.helpers.step_post``, with questions fetched once."""
+    from quiz.forms import StepForm
+    from quiz.models import Question
+    from quiz.tests.helpers import key_answer
+
+    form = StepForm(attempt=attempt, questions=questions)
+    form.fill_from_responses([SimpleNamespace(question_id=q.pk, raw=key_answer(q, attempt)) for q in questions])
+    data = {"try_number": "1", "action": "submit", **form.initial}
+    for part in form.parts:
+        if part.question.kind == Question.Kind.HOTSPOT:
+            data[f"{part.prefix}-mark"] = [f"{x},{y}" for x, y in part.marks]
+    return data
+
+
+def post_pool(
+    the_quiz, session_key: str, attempts: int, csrf_token: str, steps: int | None = None
+) -> list[tuple[int, str, str]]:
+    """Start ``attempts`` attempts; return their POSTs as (attempt number, path, body), step by step.
+
+    Only the first ``steps`` steps when given: a pool of many attempts answering a few steps keeps an attempt's
+    next POST far behind its previous one.
+    """
+    from quiz.models import Attempt
+
+    pool = Attempt.objects.bulk_create(
+        Attempt(quiz=the_quiz, session_key=session_key, mode=the_quiz.mode) for _ in range(attempts)
+    )
+    posts = []
+    for step in the_quiz.steps.order_by("position")[:steps]:
+        questions = step_questions(step)
+        for number, attempt in enumerate(pool):
+            data = {"csrfmiddlewaretoken": csrf_token, **_form_data(attempt, questions)}
+            path = f"/attempts/{attempt.token}/steps/{step.position}/"
+            posts.append((number, path, urlencode(data, doseq=True)))
+    return posts
+
+
+def recorded_tries(session_key: str) -> int:
+    """How many step submissions the database holds for the attempts of this session."""
+    from quiz.models import StepAttempt
+
+    return StepAttempt.objects.filter(attempt__session_key=session_key, tries_used__gte=1).count()
+
+
+def csrf_for(port: int, path: str, cookie: str, headers: dict) -> tuple[str, str]:
+    """GET a step page as a browser would; return its CSRF cookie and the form's token."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path, headers={**headers, "Cookie": cookie})
+        response = connection.getresponse()
+        body = response.read().decode()
+        if response.status != 200:
+            raise RuntimeError(f"GET {path} answered {response.status}, not 200")
+        cookies = " ".join(response.headers.get_all("Set-Cookie") or [])
+    finally:
+        connection.close()
+    cookie_match = re.search(r"csrftoken=([A-Za-z0-9]+)", cookies)
+    token_match = re.search(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"', body)
+    if not cookie_match or not token_match:
+        raise RuntimeError(f"GET {path} gave no CSRF cookie or token")
+    return cookie_match.group(1), token_match.group(1)
+
+
+def post_once(port: int, path: str, body: str, headers: dict) -> tuple[int, str]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request(
+            "POST",
+            path,
+            body=body,
+            headers={
+                **headers,
+                "Content-Type": "application/x-www-form-urlencoded",
+                # A browser's POST carries its origin; Django checks it against the host (HTTPS behind nginx).
+                "Origin": f"https://127.0.0.1:{port}",
+            },
+        )
+        response = connection.getresponse()
+        response.read()
+        return response.status, response.getheader("Location", "")
+    finally:
+        connection.close()

@@ -1,0 +1,123 @@
+"""Page weight: the bytes a browser downloads for a page, measured in Debian's Chromium driven by Playwright.
+
+A fresh browser context (empty cache) per viewport opens the page, waits until the network is quiet, then
+scrolls down a screen at a time to the bottom, as a reader would, so that every lazily loaded figure is
+fetched, and waits again. Every finished request's encoded body size (what came over the wire for the body,
+after gzip or brotli; ``request.sizes()["responseBodySize"]``) is summed, split by resource type. The bytes
+before any scrolling are reported too: what a visitor who does not scroll downloads.
+
+gunicorn sends HTML uncompressed (the site has no GZipMiddleware); on a server, nginx in front compresses
+text/html (Debian's /etc/nginx/nginx.conf has ``gzip on``, at level 1). So the page's HTML is also gzipped here
+at level 1, and ``behind_nginx`` is the total with that instead of the uncompressed HTML. Static files come from
+whitenoise already compressed, as on a server; figures are served by the bench's media view (by nginx on a
+server), and images are never compressed further.
+"""
+
+import gzip
+from dataclasses import dataclass, field
+
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@dataclass(frozen=True)
+class Viewport:
+    label: str
+    width: int
+    height: int
+    scale: float = 1
+
+
+VIEWPORTS = [
+    Viewport("375 px", 375, 667),
+    Viewport("375 px, 2x screen", 375, 667, 2),
+    Viewport("1280 px", 1280, 800),
+]
+
+
+@dataclass
+class Weight:
+    viewport: Viewport
+    requests: int = 0
+    total: int = 0
+    before_scrolling: int = 0
+    by_type: dict[str, int] = field(default_factory=dict)
+    images: int = 0
+    html_gzipped: int = 0
+    failed: list[str] = field(default_factory=list)
+
+    @property
+    def behind_nginx(self) -> int:
+        return self.total - self.by_type.get("document", 0) + self.html_gzipped
+
+
+def _body_bytes(request) -> int:
+    try:
+        return int(request.sizes()["responseBodySize"])
+    except Exception:  # a request with no response (cancelled): nothing downloaded for it
+        return 0
+
+
+def measure(url: str, viewports=VIEWPORTS, extra_headers: dict | None = None) -> list[Weight]:
+    from playwright.sync_api import sync_playwright
+
+    weights = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
+        try:
+            for viewport in viewports:
+                weights.append(_measure_one(browser, url, viewport, extra_headers or {}))
+        finally:
+            browser.close()
+    return weights
+
+
+def _measure_one(browser, url: str, viewport: Viewport, extra_headers: dict) -> Weight:
+    context = browser.new_context(
+        viewport={"width": viewport.width, "height": viewport.height},
+        device_scale_factor=viewport.scale,
+        extra_http_headers=extra_headers,
+    )
+    weight = Weight(viewport)
+    finished = []
+    try:
+        page = context.new_page()
+        page.on("requestfinished", lambda request: finished.append(request))
+        page.on("requestfailed", lambda request: weight.failed.append(request.url))
+        response = page.goto(url, wait_until="load")
+        if response is None or response.status != 200:
+            raise RuntimeError(f"{url} answered {response.status if response else 'nothing'} in Chromium")
+        page.wait_for_load_state("networkidle")
+        before = list(finished)
+        position = 0
+        while position < page.evaluate("document.documentElement.scrollHeight"):
+            position += viewport.height
+            page.evaluate(f"window.scrollTo(0, {position})")
+            page.wait_for_timeout(150)
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(500)
+        page.wait_for_load_state("networkidle")
+        weight.before_scrolling = sum(_body_bytes(r) for r in before)
+        for request in finished:
+            size = _body_bytes(request)
+            weight.requests += 1
+            weight.total += size
+            weight.by_type[request.resource_type] = weight.by_type.get(request.resource_type, 0) + size
+            weight.images += request.resource_type == "image"
+            if request.resource_type == "document":
+                body = request.response().body()
+                # Only an uncompressed body is compressed again; one that came gzipped counts as it came.
+                encoding = request.response().headers.get("content-encoding", "")
+                weight.html_gzipped += size if encoding else len(gzip.compress(body, compresslevel=1))
+    finally:
+        context.close()
+    return weight
