@@ -291,6 +291,18 @@ def is_complete(filler_cases: int) -> bool:
         return False
 
 
+def rendition_sizes() -> dict[tuple[str, int], float]:
+    """Average file size in bytes of the big case's renditions, by (format, width)."""
+    from django.core.files.storage import default_storage
+
+    from cases.models import FigureRendition
+
+    sizes: dict[tuple[str, int], list[int]] = {}
+    for rendition in FigureRendition.objects.filter(figure__case__slug=BIG_CASE_SLUG):
+        sizes.setdefault((rendition.format, rendition.width), []).append(default_storage.size(rendition.file.name))
+    return {key: sum(values) / len(values) for key, values in sorted(sizes.items())}
+
+
 def build(filler_cases: int, say) -> None:
     """Build the whole catalogue in an empty, migrated database."""
     rng = random.Random(20240601)

@@ -495,13 +495,16 @@ class Bench:
         add("")
         add("CPU during each timed run, in cores (2 = both cores busy): app = gunicorn, db = its PostgreSQL")
         add("backends, wrk = the load generator, other = everything else on the machine.")
-        head2 = f"{'Endpoint':<36} {'app':>6} {'db':>6} {'wrk':>6} {'other':>6}  Checks"
+        add("'app ms/request': gunicorn's CPU time per request (app cores x 1000 / requests per second).")
+        head2 = f"{'Endpoint':<36} {'app':>6} {'db':>6} {'wrk':>6} {'other':>6} {'app ms/request':>14}  Checks"
         add(head2)
         add("-" * len(head2))
         for m in chosen:
             u = m.cpu
+            per_request = u.app * 1000 / m.result.rps if m.result.rps else 0
             add(
-                f"{m.endpoint.label:<36} {u.app:>6.2f} {u.db:>6.2f} {u.loadgen:>6.2f} {u.other:>6.2f}  {m.note or 'ok'}"
+                f"{m.endpoint.label:<36} {u.app:>6.2f} {u.db:>6.2f} {u.loadgen:>6.2f} {u.other:>6.2f} "
+                f"{per_request:>14.2f}  {m.note or 'ok'}"
             )
         add("")
         add("Paths: " + ", ".join(f"{e.key} {e.path}" for e in endpoints))
@@ -525,6 +528,16 @@ class Bench:
                 )
                 if w.failed:
                     add(f"  {len(w.failed)} requests failed, e.g. {w.failed[0]}")
+            from bench import catalogue
+
+            sizes = catalogue.rendition_sizes()
+            add(
+                "Average size of the case's figure renditions, KB (WebP / JPEG): "
+                + ", ".join(
+                    f"{w} px {sizes.get(('webp', w), 0) / 1000:.1f} / {sizes.get(('jpeg', w), 0) / 1000:.1f}"
+                    for w in sorted({width for _, width in sizes})
+                )
+            )
         return "\n".join(lines) + "\n"
 
     # --- cleaning up ------------------------------------------------------------------------------

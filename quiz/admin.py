@@ -132,7 +132,7 @@ class QuizAdmin(admin.ModelAdmin):
 # --- Step --------------------------------------------------------------------------------------
 
 
-class QuestionInline(admin.TabularInline):
+class QuestionInline(admin.StackedInline):
     model = Question
     extra = 0
     show_change_link = True
