@@ -44,7 +44,7 @@ class FigureInline(admin.StackedInline):
         return figure_preview(figure)
 
 
-class ReferenceInline(admin.TabularInline):
+class ReferenceInline(admin.StackedInline):
     model = Reference
     extra = 0
     fields = ["number", "citation", "url"]

@@ -33,15 +33,11 @@ def case_detail(request, slug):
     )
     sections = list(case.sections.all())
     figures = list(case.figures.all())
-    quiz = Quiz.objects.published().filter(case=case).order_by("title").first()
+    quiz, opening_sections, opening_figures = _opening(case)
     whole = quiz is None or request.GET.get("whole") == "1"
     if not whole:
-        # The quiz reveals the case step by step: before it, show only what its first step shows.
-        opening = quiz.steps.order_by("position").first()
-        shown_sections = set(opening.reveals_sections.values_list("pk", flat=True)) if opening else set()
-        shown_figures = set(opening.reveals_figures.values_list("pk", flat=True)) if opening else set()
-        sections = [s for s in sections if s.pk in shown_sections]
-        figures = [f for f in figures if f.pk in shown_figures]
+        sections = [s for s in sections if s.pk in opening_sections]
+        figures = [f for f in figures if f.pk in opening_figures]
     return render(
         request,
         "cases/case_detail.html",
@@ -54,6 +50,7 @@ def case_detail(request, slug):
             "has_illustrations": any(f.is_illustration for f in figures),
             "key_points": case.key_points.all() if whole else [],
             "references": case.references.all() if whole else [],
+            "view_query": "?whole=1" if quiz and whole else "",
         },
     )
 
@@ -61,16 +58,39 @@ def case_detail(request, slug):
 def figure_detail(request, slug, label):
     case = _case_for(request, slug, Prefetch("figures", queryset=Figure.objects.prefetch_related("renditions")))
     figures = list(case.figures.all())
-    index = next((i for i, f in enumerate(figures) if f.label == label), None)
-    if index is None:
+    figure = next((f for f in figures if f.label == label), None)
+    if figure is None:
         raise Http404("No such figure in this case.")
+    quiz, _sections, opening_figures = _opening(case)
+    # Stay in the view the learner came from: the case's beginning, or the whole case.
+    whole = quiz is None or request.GET.get("whole") == "1" or figure.pk not in opening_figures
+    if not whole:
+        figures = [f for f in figures if f.pk in opening_figures]
+    index = figures.index(figure)
     return render(
         request,
         "cases/figure_detail.html",
         {
             "case": case,
-            "figure": figures[index],
+            "figure": figure,
             "previous": figures[index - 1] if index > 0 else None,
             "next": figures[index + 1] if index + 1 < len(figures) else None,
+            "view_query": "?whole=1" if quiz and whole else "",
         },
+    )
+
+
+def _opening(case: Case) -> tuple[Quiz | None, set[int], set[int]]:
+    """A case's published quiz, and the sections and figures its first step shows.
+
+    The quiz reveals the case step by step, so before it the case page shows only its beginning.
+    """
+    quiz = Quiz.objects.published().filter(case=case).order_by("title").first()
+    opening = quiz.steps.order_by("position").first() if quiz else None
+    if opening is None:
+        return quiz, set(), set()
+    return (
+        quiz,
+        set(opening.reveals_sections.values_list("pk", flat=True)),
+        set(opening.reveals_figures.values_list("pk", flat=True)),
     )

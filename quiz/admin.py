@@ -247,6 +247,11 @@ class AcceptedAnswerInline(CaseScopedMixin, admin.StackedInline):
 
 
 class QuestionForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A JSON field's hidden "initial" copy carries aria attributes, which a hidden input may not have.
+        self.fields["settings"].show_hidden_initial = False
+
     class Meta:
         model = Question
         fields = ["step", "position", "kind", "prompt", "marks", "figure", "hint", "feedback", "key_points", "settings"]

@@ -203,7 +203,8 @@ class Question(models.Model):
         verbose_name_plural = "questions"
 
     def __str__(self):
-        return f"{self.get_kind_display()}: {self.prompt[:60]}"
+        prompt = self.prompt if len(self.prompt) <= 50 else self.prompt[:49] + "…"
+        return f"Question {self.position}: {prompt}"
 
     @property
     def prompt_html(self):

@@ -52,15 +52,38 @@ PUBLIC_PAGES = {
 }
 
 
+ADMIN_PAGE_NAMES = [
+    "admin index",
+    "case list",
+    "case change page",
+    "figure change page",
+    "quiz list",
+    "quiz change page",
+    "step change page",
+    "hotspot question change page",
+    "attempt list",
+]
+
+
 def admin_pages(case) -> dict[str, str]:
     """The educators' admin pages every check visits, for the demo case: name -> path."""
     figure = case.figures.get(label="1C")
-    return {
+    quiz = case.quizzes.get()
+    step = quiz.steps.get(position=2)
+    hotspot = step.questions.get(kind="hotspot")
+    pages = {
         "admin index": "/admin/",
         "case list": "/admin/cases/case/",
         "case change page": f"/admin/cases/case/{case.pk}/change/",
         "figure change page": f"/admin/cases/figure/{figure.pk}/change/",
+        "quiz list": "/admin/quiz/quiz/",
+        "quiz change page": f"/admin/quiz/quiz/{quiz.pk}/change/",
+        "step change page": f"/admin/quiz/step/{step.pk}/change/",
+        "hotspot question change page": f"/admin/quiz/question/{hotspot.pk}/change/",
+        "attempt list": "/admin/quiz/attempt/",
     }
+    assert list(pages) == ADMIN_PAGE_NAMES
+    return pages
 
 
 # --- Tools ------------------------------------------------------------------------------------

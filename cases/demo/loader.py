@@ -28,7 +28,7 @@ def load_calcinosis_case() -> Case:
     references = {}
     for number, citation in calcinosis.REFERENCES:
         references[number], _ = Reference.objects.update_or_create(
-            case=case, number=number, defaults={"citation": citation, "url": calcinosis.SOURCE_URL}
+            case=case, number=number, defaults={"citation": citation, "url": ""}
         )
     case.references.exclude(number__in=references).delete()
 

@@ -79,3 +79,15 @@ def test_case_with_a_quiz_opens_with_its_beginning_only(client):
     assert "dystrophic" not in page.lower()
     assert "Start the quiz" in page
     assert "Read the whole case instead" in page
+
+
+def test_figure_pages_stay_within_the_view_the_learner_is_in(client):
+    call_command("load_demo", stdout=io.StringIO())
+    opening = client.get("/cases/painless-nodules-elbow-knees/figures/1B/").content.decode()
+    assert "Next: figure 1C" not in opening, "the radiographs come with the quiz's second step"
+    assert 'href="/cases/painless-nodules-elbow-knees/#figure-1B"' in opening
+
+    whole = client.get("/cases/painless-nodules-elbow-knees/figures/1B/?whole=1").content.decode()
+    assert 'href="/cases/painless-nodules-elbow-knees/figures/1C/?whole=1"' in whole
+    radiograph = client.get("/cases/painless-nodules-elbow-knees/figures/1C/").content.decode()
+    assert 'href="/cases/painless-nodules-elbow-knees/?whole=1#figure-1C"' in radiograph
