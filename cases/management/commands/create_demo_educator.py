@@ -30,6 +30,6 @@ class Command(BaseCommand):
         else:
             self.stdout.write("The demo educator account already exists; it was left as it is.")
         self.stdout.write(
-            f"Educators log in at http://127.0.0.1:8000/admin/ with username “{DEMO_USERNAME}” and password "
+            f"Educators log in at /admin/ on the site with username “{DEMO_USERNAME}” and password "
             f"“{DEMO_PASSWORD}” (unless you changed it)."
         )
