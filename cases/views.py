@@ -33,9 +33,10 @@ def case_detail(request, slug):
     )
     sections = list(case.sections.all())
     figures = list(case.figures.all())
-    quiz, opening_sections, opening_figures = _opening(case)
+    quiz = _published_quiz(case)
     whole = quiz is None or request.GET.get("whole") == "1"
     if not whole:
+        opening_sections, opening_figures = _opening(quiz)
         sections = [s for s in sections if s.pk in opening_sections]
         figures = [f for f in figures if f.pk in opening_figures]
     return render(
@@ -61,7 +62,8 @@ def figure_detail(request, slug, label):
     figure = next((f for f in figures if f.label == label), None)
     if figure is None:
         raise Http404("No such figure in this case.")
-    quiz, _sections, opening_figures = _opening(case)
+    quiz = _published_quiz(case)
+    opening_figures = _opening(quiz)[1] if quiz else set()
     # Stay in the view the learner came from: the case's beginning, or the whole case.
     whole = quiz is None or request.GET.get("whole") == "1" or figure.pk not in opening_figures
     if not whole:
@@ -80,17 +82,19 @@ def figure_detail(request, slug, label):
     )
 
 
-def _opening(case: Case) -> tuple[Quiz | None, set[int], set[int]]:
-    """A case's published quiz, and the sections and figures its first step shows.
+def _published_quiz(case: Case) -> Quiz | None:
+    return Quiz.objects.published().filter(case=case).order_by("title").first()
+
+
+def _opening(quiz: Quiz) -> tuple[set[int], set[int]]:
+    """The sections and figures a quiz's first step shows.
 
     The quiz reveals the case step by step, so before it the case page shows only its beginning.
     """
-    quiz = Quiz.objects.published().filter(case=case).order_by("title").first()
-    opening = quiz.steps.order_by("position").first() if quiz else None
+    opening = quiz.steps.order_by("position").first()
     if opening is None:
-        return quiz, set(), set()
+        return set(), set()
     return (
-        quiz,
         set(opening.reveals_sections.values_list("pk", flat=True)),
         set(opening.reveals_figures.values_list("pk", flat=True)),
     )
