@@ -14,19 +14,12 @@ server), and images are never compressed further.
 """
 
 import gzip
+import time
 from dataclasses import dataclass, field
 
+from tests.support import CHROMIUM_ARGS as LAUNCH_ARGS
+
 CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @dataclass(frozen=True)
@@ -88,24 +81,37 @@ def _measure_one(browser, url: str, viewport: Viewport, extra_headers: dict) -> 
         extra_http_headers=extra_headers,
     )
     weight = Weight(viewport)
-    finished = []
+    started, finished = [], []
     try:
         page = context.new_page()
+        page.on("request", lambda request: started.append(request))
         page.on("requestfinished", lambda request: finished.append(request))
         page.on("requestfailed", lambda request: weight.failed.append(request.url))
+
+        def settle() -> None:
+            """Wait until no request has been open for half a second (at most 30 s)."""
+            deadline, quiet_since = time.monotonic() + 30, None
+            while time.monotonic() < deadline:
+                page.wait_for_timeout(100)
+                if len(started) > len(finished) + len(weight.failed):
+                    quiet_since = None
+                elif quiet_since is None:
+                    quiet_since = time.monotonic()
+                elif time.monotonic() - quiet_since >= 0.5:
+                    return
+
         response = page.goto(url, wait_until="load")
         if response is None or response.status != 200:
             raise RuntimeError(f"{url} answered {response.status if response else 'nothing'} in Chromium")
-        page.wait_for_load_state("networkidle")
+        settle()
         before = list(finished)
         position = 0
         while position < page.evaluate("document.documentElement.scrollHeight"):
             position += viewport.height
-            page.evaluate(f"window.scrollTo(0, {position})")
+            # "instant": Bootstrap asks for smooth scrolling, which would make each step an animation.
+            page.evaluate(f"window.scrollTo({{top: {position}, behavior: 'instant'}})")
             page.wait_for_timeout(150)
-        page.wait_for_load_state("networkidle")
-        page.wait_for_timeout(500)
-        page.wait_for_load_state("networkidle")
+        settle()
         weight.before_scrolling = sum(_body_bytes(r) for r in before)
         for request in finished:
             size = _body_bytes(request)

@@ -101,7 +101,9 @@ class Bench:
         self.server: subprocess.Popen | None = None
         self.port = 0
         self.database_created = False
-        self.notes: list[str] = []
+        self.env: dict[str, str] = {}
+        # The CSRF cookie and token a browser gets with a step page; every POST sends them back.
+        self.csrf_cookie = self.csrf_token = ""
 
     # --- setting up -----------------------------------------------------------------------------
 
@@ -263,16 +265,11 @@ class Bench:
         self.server = None
 
     def app_pids(self) -> list[int]:
-        return [self.server.pid, *cpu.children(self.server.pid)] if self.server else []
+        return cpu.process_tree(self.server.pid) if self.server else []
 
     def db_pids(self) -> list[int]:
-        from django.db import connection
-
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-            return [row[0] for row in cursor.fetchall()]
+        database = self.settings().DATABASES["default"]
+        return cpu.database_backends(database["USER"], database["NAME"])
 
     # --- measuring --------------------------------------------------------------------------------
 
@@ -293,10 +290,9 @@ class Bench:
     def measure(self, endpoint: Endpoint, headers: dict, posts_file=None, warm_up: bool = True) -> Measured:
         if warm_up and self.args.warmup > 0:
             self.load(endpoint, self.args.warmup, headers, posts_file)
-        app, db = self.app_pids(), self.db_pids()
-        before, started = cpu.sample(app, db), time.monotonic()
-        result = self.load(endpoint, self.args.duration, headers, posts_file)
-        usage = cpu.usage(before, cpu.sample(app, db), time.monotonic() - started)
+        with cpu.Monitor(self.app_pids, self.db_pids) as monitor:
+            result = self.load(endpoint, self.args.duration, headers, posts_file)
+        usage = monitor.usage
         say(
             f"  {endpoint.label}: {result.rps:.1f} requests/s, p50 {result.p50_ms:.1f} ms, "
             f"p95 {result.p95_ms:.1f} ms (CPU: app {usage.app:.2f}, database {usage.db:.2f}, "
@@ -364,7 +360,6 @@ class Bench:
 
         self.start_server()
         say(f"gunicorn is serving on 127.0.0.1:{self.port} ({self.describe_server()}).")
-        # The CSRF cookie and token a browser gets with the step page; every POST sends them back.
         self.csrf_cookie, self.csrf_token = attempts.csrf_for(
             self.port, step_path, self.cookie(reading_session), PROXY_HEADERS
         )
@@ -401,7 +396,7 @@ class Bench:
     def cookie(self, session: str) -> str:
         """The Cookie header of a browser with this session (and the CSRF cookie, once there is one)."""
         cookie = f"{self.settings().SESSION_COOKIE_NAME}={session}"
-        if getattr(self, "csrf_cookie", None):
+        if self.csrf_cookie:
             cookie += f"; {self.settings().CSRF_COOKIE_NAME}={self.csrf_cookie}"
         return cookie
 
@@ -477,7 +472,7 @@ class Bench:
         add(
             f"Server: gunicorn, {self.describe_server()}; load: wrk, {self.args.threads} thread(s), "
             f"{self.args.connections} connections, {self.args.warmup:g} s warm-up + {self.args.duration:g} s "
-            f"per endpoint, {len(rounds)} round(s){' (median)' if len(rounds) > 1 else ''}"
+            f"per endpoint, {len(rounds)} round(s){' (the median of the quiet ones)' if len(rounds) > 1 else ''}"
         )
         add(f"Load average (1, 5, 15 min) before: {fmt_load(load_before)}; after: {fmt_load(load_after)}")
         add("")
@@ -554,25 +549,36 @@ class Bench:
             say(f"Cleaning up: {error}")
 
     def close_connections(self) -> None:
-        if "django" in sys.modules and self.env_ready():
+        from django.conf import settings
+
+        if settings.configured:
             from django.db import connections
 
             connections.close_all()
-
-    def env_ready(self) -> bool:
-        from django.conf import settings
-
-        return settings.configured
 
     def drop_if_needed(self) -> None:
         if not self.args.keep and self.database_created:
             self.drop_database()
 
 
+# Above this many cores used by other processes during a run, the machine counts as busy for that run.
+BUSY_OTHER_CORES = 0.25
+
+
 def median_of(measured: list[Measured]) -> Measured:
-    """The round with the median throughput (the lower of the two middle ones for an even count)."""
-    ordered = sorted(measured, key=lambda m: m.result.rps)
-    return ordered[(len(ordered) - 1) // 2]
+    """The round with the median throughput (the lower middle one for an even count), among the rounds
+    measured while the machine was quiet if there are any: the aim is the site's speed, not its neighbours'.
+    The chosen round's checks say how many rounds were quiet."""
+    quiet = [m for m in measured if m.cpu.other <= BUSY_OTHER_CORES]
+    ordered = sorted(quiet or measured, key=lambda m: m.result.rps)
+    chosen = ordered[(len(ordered) - 1) // 2]
+    if chosen.cpu.other > BUSY_OTHER_CORES:
+        chosen.note = "; ".join(
+            filter(None, [chosen.note, f"BUSY machine: other processes used {chosen.cpu.other:.2f} cores"])
+        )
+    if len(measured) > 1:
+        chosen.note = "; ".join(filter(None, [chosen.note, f"{len(quiet)} of {len(measured)} rounds quiet"]))
+    return chosen
 
 
 def free_port() -> int:
