@@ -41,7 +41,7 @@ def test_educator_builds_previews_and_publishes_a_quiz_that_a_learner_completes(
     # --- The case, with two sections and a figure uploaded from a phone ---------------------
     page.goto("/admin/cases/case/add/")
     page.locator("#id_title").press_sequentially("Nodules on the shin")  # typed: the slug follows
-    assert page.get_by_label("Web address:", exact=True).input_value() == "nodules-on-the-shin"  # prepopulated
+    assert page.locator("#id_slug").input_value() == "nodules-on-the-shin"  # prepopulated
     page.get_by_label("One-line teaser:", exact=True).fill("A new case written in the admin.")
     for number, (heading, body) in enumerate([("Presentation", "A man with shin nodules."), ("Discussion", "Why.")]):
         row = add_inline_row(page, "sections", "Add another Section")

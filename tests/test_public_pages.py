@@ -89,9 +89,9 @@ def test_figure_page_shows_the_figure_and_leads_to_the_others(page, demo_case):
     assert page.get_by_text("drawn illustration, not the patient’s image").is_visible()
 
     page.get_by_role("link", name="Next: figure 1D").click()
-    page.wait_for_url(f"**/cases/{DEMO_SLUG}/figures/1D/")
+    page.wait_for_url(f"**/cases/{DEMO_SLUG}/figures/1D/?whole=1")  # the radiographs belong to the whole case
     page.get_by_role("link", name="Previous: figure 1C").click()
-    page.wait_for_url(f"**/cases/{DEMO_SLUG}/figures/1C/")
+    page.wait_for_url(f"**/cases/{DEMO_SLUG}/figures/1C/?whole=1")
     page.get_by_role("link", name="Back to the case").click()
     page.wait_for_url(f"**/cases/{DEMO_SLUG}/*")
     assert page.get_by_role("heading", level=1).inner_text() == DEMO_TITLE
