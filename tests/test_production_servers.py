@@ -67,24 +67,24 @@ def deployment(postgres_url, redis_url, tmp_path_factory):
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.fixture(scope="module")
-def first_server(deployment, tmp_path_factory):
-    server = start_gunicorn("gunicorn-1", deployment.env, tmp_path_factory.mktemp("logs-1"))
+def running_gunicorn(number: int, deployment, tmp_path_factory):
+    """One gunicorn for the module's tests; stopped afterwards, and its log must hold no traceback."""
+    server = start_gunicorn(f"gunicorn-{number}", deployment.env, tmp_path_factory.mktemp(f"logs-{number}"))
     try:
         yield server
     finally:
         server.stop()
     assert "Traceback" not in server.log(), server.log()
+
+
+@pytest.fixture(scope="module")
+def first_server(deployment, tmp_path_factory):
+    yield from running_gunicorn(1, deployment, tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
 def second_server(deployment, tmp_path_factory):
-    server = start_gunicorn("gunicorn-2", deployment.env, tmp_path_factory.mktemp("logs-2"))
-    try:
-        yield server
-    finally:
-        server.stop()
-    assert "Traceback" not in server.log(), server.log()
+    yield from running_gunicorn(2, deployment, tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
