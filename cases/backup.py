@@ -3,14 +3,22 @@
 What is in an archive:
 
 - ``data.json``: ``dumpdata`` of accounts (users and groups, by natural key, so they match the permissions
-  and content types that ``migrate`` creates on the new server), the admin's change history, sessions
-  (anonymous learners find their attempts again), cases and quizzes with every attempt and response.
+  and content types that ``migrate`` creates on the new server), the admin's change history, cases and
+  quizzes with every attempt and response.
 - ``files/default/<name>``: every figure rendition (the pages' images), and ``files/figure_masters/<name>``:
   every cleaned master. Both are read and written through Django's storage API, so the same commands work
   with files on disk or in an object store.
 - ``manifest.json``: rows per model, and the size and SHA-256 of every file. Import checks all of them.
 
 Files are the ones the database refers to: a rendition's ``file`` and a figure's ``master_name``.
+
+What is not in an archive: live state rather than data. Sessions are left out: a session key is the
+``sessionid`` cookie of a signed-in browser, so an archive holding them would let anyone who reads a copy
+sign in as every user who was signed in when it was made, on the running site. django-axes' login attempts
+and logs are left out too: they are throttling state (and addresses and browsers of people signing in),
+not the site's content. After a restore everyone signs in again, and learners who used the site signed out
+can no longer reach their attempts (their browser's claim to them was in its session), though the attempts
+are restored. Importing an archive made before this rule drops its sessions and login records the same way.
 """
 
 import hashlib
@@ -35,7 +43,9 @@ from cases.models import Figure, FigureRendition
 FORMAT = "calcinosis-site-backup"
 VERSION = 1
 # What dumpdata exports. Permissions and content types are left out: migrate creates them on the new server.
-DUMPED = ["auth.user", "auth.group", "admin.logentry", "sessions", "cases", "quiz"]
+DUMPED = ["auth.user", "auth.group", "admin.logentry", "cases", "quiz"]
+# Apps whose rows are live state, never backed up nor restored (see the module docstring).
+LEFT_OUT = ("sessions", "axes")
 # The storages figure files live in: renditions (public) and masters (never served).
 STORAGE_ALIASES = ("default", "figure_masters")
 
@@ -126,7 +136,7 @@ def export_site(archive: Path) -> Summary:
                 "files": manifest_files,
             }
             _add_bytes(tar, "manifest.json", json.dumps(manifest, indent=2).encode())
-        # Password hashes, sessions and learners' answers are inside: for the owner's eyes only.
+        # Password hashes and learners' answers are inside: for the owner's eyes only.
         os.chmod(partial, 0o600)
         os.replace(partial, archive)
     return Summary(counts=counts, files=len(manifest_files), bytes=total)
@@ -147,6 +157,21 @@ def _safe_name(name: str) -> str:
     if not name or path.is_absolute() or ".." in path.parts:
         raise BackupError(f"The archive lists an unsafe file name: {name!r}.")
     return name
+
+
+def _is_left_out(label: str) -> bool:
+    return label.partition(".")[0] in LEFT_OUT
+
+
+def _without_left_out(data: bytes) -> str:
+    """data.json without rows of LEFT_OUT apps, which archives made before they were left out still hold."""
+    try:
+        rows = json.loads(data)
+    except ValueError:
+        raise BackupError("The archive's data.json is not valid JSON.") from None
+    if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+        raise BackupError("The archive's data.json is not a list of rows as dumpdata writes it.")
+    return json.dumps([row for row in rows if not _is_left_out(row.get("model", ""))])
 
 
 def site_is_empty() -> bool:
@@ -211,7 +236,7 @@ def import_site(archive: Path, *, force: bool = False) -> Summary:
                 raise BackupError(f"{alias}:{name} was stored as {saved}; the database would not find it.")
 
         data_path = Path(scratch) / "data.json"
-        data_path.write_bytes(_read(tar, "data.json"))
+        data_path.write_text(_without_left_out(_read(tar, "data.json")))
         with transaction.atomic():
             call_command("loaddata", str(data_path), verbosity=0)
 
@@ -220,7 +245,7 @@ def import_site(archive: Path, *, force: bool = False) -> Summary:
         different = [
             f"{label}: {wanted} in the archive, {counts.get(label)} here"
             for label, wanted in manifest["counts"].items()
-            if counts.get(label) != wanted
+            if not _is_left_out(label) and counts.get(label) != wanted
         ]
         if different:
             details = ", ".join(different)

@@ -8,7 +8,9 @@ Every figure image goes through here, whoever uploads it:
 2. The image is turned upright from its EXIF orientation, converted to sRGB, and copied from its
    pixels alone into a new image. Nothing else is carried over, so no EXIF (camera, date, GPS), XMP,
    ICC profile, comment or maker data can reach a learner.
-3. Renditions are made once, at upload: several widths, each as WebP and as JPEG.
+3. Renditions are made once, at upload: several widths, each as WebP and as JPEG. An image whose master
+   or renditions would be longer than their format allows (16,383 pixels a side for WebP, 65,500 for
+   JPEG) is refused in step 1, so an upload that passes the checks can always be stored.
 """
 
 import io
@@ -23,6 +25,9 @@ RENDITION_WIDTHS = (320, 640, 960, 1280, 1920)
 WEBP_QUALITY = 80
 JPEG_QUALITY = 82
 MASTER_QUALITY = 95
+# The longest side each format can encode: libwebp's limit, and libjpeg's JPEG_MAX_DIMENSION (65,500,
+# not the 65,535 the JPEG header could hold).
+MAX_SIDE = {"webp": 16_383, "jpeg": 65_500}
 
 
 class ImageRejected(ValueError):
@@ -116,9 +121,32 @@ def clean_upload(fileobj, *, max_bytes: int, max_pixels: int) -> CleanImage:
         rgb = _to_srgb_rgb(upright)
     except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError):
         raise ImageRejected(DAMAGED_MESSAGE) from None
+    # Checked on the upright size: a sideways photograph's renditions are made the right way up.
+    check_encodable(*rgb.size)
     # A new image built from the pixel bytes alone carries no info dict: no EXIF, XMP, ICC or comment.
     pixels_only = Image.frombytes("RGB", rgb.size, rgb.tobytes())
     return CleanImage(image=pixels_only, source_format=source_format)
+
+
+def check_encodable(width: int, height: int) -> None:
+    """Refuse an upright image whose master or renditions would be longer than their format allows.
+
+    The master is a full-size JPEG; the renditions are WebP and JPEG copies no wider than 1920 pixels, so
+    a panorama wider than WebP's limit is fine, but a narrow strip keeps its full height in its renditions.
+    """
+    advice = "Crop it, or cut it into parts and upload each part as its own figure."
+    if max(width, height) > MAX_SIDE["jpeg"]:
+        raise ImageRejected(
+            f"The image is {width} × {height} pixels. The site keeps each figure as a JPEG image, which can be "
+            f"at most {MAX_SIDE['jpeg']:,} pixels long on any side. {advice}"
+        )
+    for rendition_width, rendition_height in rendition_sizes(width, height):
+        if max(rendition_width, rendition_height) > MAX_SIDE["webp"]:
+            raise ImageRejected(
+                f"The image is {width} × {height} pixels, too long and narrow for the web pages: resized for them "
+                f"it would still be {rendition_width} × {rendition_height} pixels, and the WebP images the pages "
+                f"show can be at most {MAX_SIDE['webp']:,} pixels long on any side. {advice}"
+            )
 
 
 # How to turn the stored pixels for each EXIF orientation value so the image is upright.
@@ -216,10 +244,16 @@ def rendition_widths(original_width: int, widths: tuple[int, ...] = RENDITION_WI
     return sorted(chosen)
 
 
+def rendition_sizes(original_width: int, original_height: int) -> list[tuple[int, int]]:
+    """(width, height) of each rendition, keeping the aspect ratio; never less than one pixel high."""
+    return [
+        (width, max(1, round(original_height * width / original_width))) for width in rendition_widths(original_width)
+    ]
+
+
 def make_renditions(clean: CleanImage) -> list[EncodedImage]:
     renditions = []
-    for width in rendition_widths(clean.width):
-        height = max(1, round(clean.height * width / clean.width))
+    for width, height in rendition_sizes(clean.width, clean.height):
         resized = clean.image if width == clean.width else clean.image.resize((width, height), Image.Resampling.LANCZOS)
         for image_format, quality in (("webp", WEBP_QUALITY), ("jpeg", JPEG_QUALITY)):
             renditions.append(EncodedImage(image_format, width, height, _encode(resized, image_format, quality)))

@@ -1,13 +1,19 @@
 """Writes that touch several rows or files of a case."""
 
+import logging
 import uuid
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage, storages
+from django.core.files.storage import Storage, default_storage, storages
 from django.db import transaction
 
 from cases.images import CleanImage, encode_master, make_renditions
 from cases.models import Figure, FigureRendition
+
+logger = logging.getLogger(__name__)
+
+# Where a figure's files go, in both storages: one folder with a random name per upload.
+FIGURES_FOLDER = "figures"
 
 
 def masters_storage():
@@ -19,27 +25,48 @@ def figure_attach_image(*, figure: Figure, image: CleanImage) -> Figure:
     """Store a cleaned image as the figure's master and replace its renditions.
 
     Files get random names, so a rendition's address says nothing about what it shows.
-    The files of the image being replaced are deleted once the new one is committed.
+    Everything is encoded before the first file is written, and if anything fails after that (storage,
+    database, or the worker being stopped) the files written so far are deleted again, so a failed
+    upload leaves nothing behind. The files of the image being replaced are deleted once the new one is
+    committed. A process killed outright can still leave files no row refers to: the
+    ``orphaned_figure_files`` command finds them.
     """
-    old_master = figure.master_name
+    old_master, old_size = figure.master_name, (figure.width, figure.height)
     old_files = list(figure.renditions.values_list("file", flat=True))
 
-    folder = f"figures/{uuid.uuid4().hex}"
     master = encode_master(image)
-    figure.master_name = masters_storage().save(f"{folder}/master.jpg", ContentFile(master.data))
-    figure.width, figure.height = image.width, image.height
-    figure.save(update_fields=["master_name", "width", "height"])
+    renditions = make_renditions(image)
 
-    figure.renditions.all().delete()
-    rows = []
-    for rendition in make_renditions(image):
-        name = default_storage.save(f"{folder}/{rendition.width}.{rendition.extension}", ContentFile(rendition.data))
-        rows.append(
+    folder = f"{FIGURES_FOLDER}/{uuid.uuid4().hex}"
+    written: list[tuple[Storage, str]] = []
+
+    def save(storage: Storage, name: str, data: bytes) -> str:
+        saved = storage.save(name, ContentFile(data))
+        written.append((storage, saved))
+        return saved
+
+    try:
+        master_name = save(masters_storage(), f"{folder}/master.jpg", master.data)
+        rows = [
             FigureRendition(
-                figure=figure, format=rendition.format, width=rendition.width, height=rendition.height, file=name
+                figure=figure,
+                format=rendition.format,
+                width=rendition.width,
+                height=rendition.height,
+                file=save(default_storage, f"{folder}/{rendition.width}.{rendition.extension}", rendition.data),
             )
-        )
-    FigureRendition.objects.bulk_create(rows)
+            for rendition in renditions
+        ]
+        figure.master_name = master_name
+        figure.width, figure.height = image.width, image.height
+        figure.save(update_fields=["master_name", "width", "height"])
+        figure.renditions.all().delete()
+        FigureRendition.objects.bulk_create(rows)
+    except BaseException:
+        # BaseException too: gunicorn stops a worker that times out with SystemExit.
+        figure.master_name, (figure.width, figure.height) = old_master, old_size
+        _delete_quietly(written)
+        raise
 
     def delete_replaced_files():
         if old_master:
@@ -49,3 +76,12 @@ def figure_attach_image(*, figure: Figure, image: CleanImage) -> Figure:
 
     transaction.on_commit(delete_replaced_files)
     return figure
+
+
+def _delete_quietly(files: list[tuple[Storage, str]]) -> None:
+    """Delete files while another error is on its way up: a failure here is logged, not raised over it."""
+    for storage, name in files:
+        try:
+            storage.delete(name)
+        except Exception:
+            logger.warning("Could not delete %s after a failed upload; orphaned_figure_files will list it.", name)

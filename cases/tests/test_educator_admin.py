@@ -177,3 +177,63 @@ def _content_type_id():
     from django.contrib.contenttypes.models import ContentType
 
     return ContentType.objects.get_for_model(Case).pk
+
+
+# --- Images the site cannot encode ---------------------------------------------------------------------
+
+
+def blank_png(width: int, height: int) -> bytes:
+    """A one-bit PNG of any shape: a few hundred bytes, whatever its size."""
+    buffer = io.BytesIO()
+    Image.new("1", (width, height), 1).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def stored_files(settings) -> list:
+    return [
+        path
+        for root in (settings.MEDIA_ROOT, settings.PRIVATE_MEDIA_ROOT)
+        for path in root.rglob("*")
+        if path.is_file()
+    ]
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "expected"),
+    [
+        # Narrower than the smallest rendition, so its renditions keep its full height: too tall for WebP.
+        pytest.param(64, 17_000, ["64 × 17000 pixels", "16,383"], id="too-tall-for-webp"),
+        # Its renditions are fine, but the full-size master is a JPEG: too wide for JPEG.
+        pytest.param(70_000, 1, ["70000 × 1 pixels", "65,500"], id="too-wide-for-jpeg"),
+    ],
+)
+def test_an_image_too_long_to_encode_is_refused_with_its_size_and_the_limit_and_nothing_is_stored(
+    client, educator, settings, width, height, expected
+):
+    client.force_login(educator)
+    case = Case.objects.create(title="Shin", slug="shin", teaser="t")
+    upload = SimpleUploadedFile("strip.png", blank_png(width, height), content_type="image/png")
+    assert width * height <= settings.FIGURE_MAX_PIXELS, "within the pixel limit: only its shape is the problem"
+
+    response = client.post(
+        reverse("admin:cases_figure_add"),
+        {
+            "case": case.pk,
+            "position": "1",
+            "label": "1A",
+            "upload": upload,
+            "caption": "A long strip.",
+            "alt_text": "A long white strip.",
+            "modality": "other",
+        },
+    )
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == ["upload"]
+    (message,) = errors["upload"]
+    for part in expected:
+        assert part in message
+    assert message in response.content.decode()
+    assert not case.figures.exists()
+    assert stored_files(settings) == []

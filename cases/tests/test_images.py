@@ -216,6 +216,66 @@ def test_an_image_over_the_pixel_limit_is_refused_before_its_pixels_are_decoded(
     assert "the limit is 40 megapixels" in message
 
 
+def long_image(width: int, height: int, image_format: str = "PNG", **params) -> bytes:
+    """A blank greyscale image of any shape, cheap to build and to decode."""
+    return f.encode(Image.new("L", (width, height), 255), image_format, **params)
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "expected"),
+    [
+        # Narrower than the smallest rendition: every rendition keeps the full 16,384-pixel height.
+        pytest.param(64, 16_384, ["64 × 16384 pixels", "64 × 16384", "16,383 pixels"], id="one-over-webp"),
+        pytest.param(1000, 17_000, ["1000 × 17000 pixels", "1000 × 17000", "16,383 pixels"], id="narrow-strip"),
+        # The renditions are small, but the full-size master is a JPEG.
+        pytest.param(65_501, 1, ["65501 × 1 pixels", "65,500 pixels"], id="one-over-jpeg"),
+        pytest.param(1, 70_000, ["1 × 70000 pixels", "65,500 pixels"], id="thread"),
+    ],
+)
+def test_an_image_too_long_to_encode_is_refused_with_its_size_and_the_format_limit(width, height, expected):
+    message = rejection(long_image(width, height))
+    for part in expected:
+        assert part in message
+    assert "Crop it" in message
+
+
+@pytest.mark.parametrize(
+    ("width", "height"),
+    [
+        pytest.param(64, 16_383, id="as-tall-as-webp-allows"),
+        pytest.param(65_500, 1, id="as-wide-as-jpeg-allows"),
+        # Wider than WebP allows, but pages get it at most 1920 pixels wide.
+        pytest.param(20_000, 3, id="panorama"),
+    ],
+)
+def test_an_image_at_the_format_limits_is_accepted_and_every_file_encodes(width, height):
+    cleaned = clean(long_image(width, height))
+    master = encode_master(cleaned)
+    renditions = make_renditions(cleaned)
+    assert (master.width, master.height) == (width, height)
+    assert decode(master.data).size == (width, height)
+    for rendition in renditions:
+        assert decode(rendition.data).size == (rendition.width, rendition.height)
+
+
+def test_the_limit_applies_to_the_upright_image_not_to_the_stored_one():
+    # A strip stored lying down (17000 × 64) that its EXIF orientation stands up (64 × 17000): too tall.
+    standing = long_image(17_000, 64, "JPEG", exif=f.orientation_exif(6))
+    assert "64 × 17000 pixels" in rejection(standing)
+    # Stored standing up, shown lying down: a wide strip, fine.
+    lying = long_image(64, 17_000, "JPEG", exif=f.orientation_exif(6))
+    assert clean(lying).image.size == (17_000, 64)
+
+
+@pytest.mark.django_db
+def test_the_form_refuses_an_image_too_long_to_encode_on_the_upload_field():
+    form = figure_form(long_image(64, 17_000), name="strip.png")
+    assert not form.is_valid()
+    assert list(form.errors) == ["upload"]
+    assert "16,383 pixels" in form.errors["upload"][0]
+    assert form.errors.as_data()["upload"][0].code == "image_rejected"
+
+
 @pytest.mark.parametrize(
     ("width", "height"),
     [

@@ -6,7 +6,8 @@ from cases.backup import BackupError, export_site
 class Command(BaseCommand):
     help = (
         "Back up the whole site into one .tar.gz archive: accounts, cases, quizzes, attempts and every figure "
-        "file (renditions and private masters), with a manifest of counts and SHA-256 sums. "
+        "file (renditions and private masters), with a manifest of counts and SHA-256 sums. Sessions and login "
+        "throttling records are left out: they are live state, not content. "
         "Restore with import_site. See docs/deployment.md."
     )
 
