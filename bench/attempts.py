@@ -16,12 +16,24 @@ from urllib.parse import urlencode
 
 
 def new_session() -> str:
-    """An anonymous session, as a browser gets when it starts a quiz."""
+    """An anonymous session, as a browser gets when it starts a quiz (with its attempts' owner secret)."""
     from django.contrib.sessions.backends.db import SessionStore
 
+    from quiz.ownership import owner_secret
+
     store = SessionStore()
+    owner_secret(store, create=True)
     store.create()
     return store.session_key
+
+
+def _owner_hash(session_key: str) -> str:
+    """The owner hash of the attempts that the browser with this session owns."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from quiz.ownership import owner_hash, owner_secret
+
+    return owner_hash(owner_secret(SessionStore(session_key=session_key)))
 
 
 def quiz(slug: str):
@@ -36,10 +48,13 @@ def step_questions(step):
 
 def advanced_attempt(the_quiz, session_key: str, position: int):
     """An attempt whose current step is ``position``: the steps before it answered and committed."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from quiz.ownership import owner_secret
     from quiz.services import attempt_start, step_submit
     from quiz.tests.helpers import key_answer
 
-    attempt = attempt_start(quiz=the_quiz, session_key=session_key)
+    attempt = attempt_start(quiz=the_quiz, owner_secret=owner_secret(SessionStore(session_key=session_key)))
     for step in the_quiz.steps.filter(position__lt=position).order_by("position"):
         answers = {q.pk: key_answer(q, attempt) for q in step_questions(step)}
         step_submit(attempt=attempt, step=step, try_number=1, raw_responses=answers)
@@ -74,7 +89,7 @@ def post_pool(
     from quiz.models import Attempt
 
     pool = Attempt.objects.bulk_create(
-        Attempt(quiz=the_quiz, session_key=session_key, mode=the_quiz.mode) for _ in range(attempts)
+        Attempt(quiz=the_quiz, owner_hash=_owner_hash(session_key), mode=the_quiz.mode) for _ in range(attempts)
     )
     posts = []
     for step in the_quiz.steps.order_by("position")[:steps]:
@@ -90,7 +105,7 @@ def recorded_tries(session_key: str) -> int:
     """How many step submissions the database holds for the attempts of this session."""
     from quiz.models import StepAttempt
 
-    return StepAttempt.objects.filter(attempt__session_key=session_key, tries_used__gte=1).count()
+    return StepAttempt.objects.filter(attempt__owner_hash=_owner_hash(session_key), tries_used__gte=1).count()
 
 
 def csrf_for(port: int, path: str, cookie: str, headers: dict) -> tuple[str, str]:

@@ -19,13 +19,17 @@ class CaseQuerySet(models.QuerySet):
             return self
         return self.published()
 
-    def search(self, query: str):
-        """Cases whose title, teaser, keywords or specialty contain every word of the query."""
+    def search(self, query: str, shown_only: set[int] | frozenset[int] = frozenset()):
+        """Cases whose title, teaser, keywords or specialty contain every word of the query.
+
+        For the cases in ``shown_only`` only what the case list shows is searched (title, teaser,
+        specialty): their keywords name what a learner is still to work out.
+        """
         for word in query.split():
             self = self.filter(
                 Q(title__icontains=word)
                 | Q(teaser__icontains=word)
-                | Q(keywords__icontains=word)
+                | (Q(keywords__icontains=word) & ~Q(pk__in=shown_only))
                 | Q(specialty__icontains=word)
             )
         return self

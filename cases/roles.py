@@ -13,8 +13,11 @@ EDUCATOR_WRITES: dict[str, list[str]] = {
 EDUCATOR_READS: dict[str, list[str]] = {
     "cases": ["figurerendition"],
     # How learners did: educators read attempts, they never edit them.
-    "quiz": ["attempt", "stepattempt", "response"],
+    "quiz": ["attempt", "stepattempt", "response", "keychange"],
 }
+# app label -> model names an educator may delete but not write. Attempts: the admin lets them delete their
+# previews only (quiz.admin.AttemptAdmin), never a learner's attempt.
+EDUCATOR_DELETES: dict[str, list[str]] = {"quiz": ["attempt"]}
 
 
 def sync_educator_group() -> Group:
@@ -26,6 +29,8 @@ def sync_educator_group() -> Group:
             codenames += [(app_label, f"{action}_{model}") for action in ("add", "change", "delete", "view")]
     for app_label, models in EDUCATOR_READS.items():
         codenames += [(app_label, f"view_{model}") for model in models]
+    for app_label, models in EDUCATOR_DELETES.items():
+        codenames += [(app_label, f"delete_{model}") for model in models]
     permissions = [
         perm
         for perm in Permission.objects.select_related("content_type").filter(

@@ -2,9 +2,12 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from cases.models import Case, Figure, KeyPoint
 from quiz.models import Quiz
+from quiz.ownership import owner_secret
+from quiz.selectors import exam_hold, held_case_ids
 
 CASES_PER_PAGE = 20
 
@@ -13,7 +16,8 @@ def case_list(request):
     query = request.GET.get("q", "").strip()[:200]
     cases = Case.objects.published().only("title", "slug", "teaser", "specialty", "keywords")
     if query:
-        cases = cases.search(query)
+        held = held_case_ids(user=request.user, owner_secret=owner_secret(request.session), now=timezone.now())
+        cases = cases.search(query, shown_only=held)
     page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "cases/case_list.html", {"page": page, "query": query})
 
@@ -34,9 +38,10 @@ def case_detail(request, slug):
     sections = list(case.sections.all())
     figures = list(case.figures.all())
     quiz = _published_quiz(case)
-    whole = quiz is None or request.GET.get("whole") == "1"
+    hold = _exam_hold(request, case)
+    whole = quiz is None or (request.GET.get("whole") == "1" and hold is None)
     if not whole:
-        opening_sections, opening_figures = _opening(quiz)
+        opening_sections, opening_figures = _opening(hold.quiz if hold else quiz)
         sections = [s for s in sections if s.pk in opening_sections]
         figures = [f for f in figures if f.pk in opening_figures]
     return render(
@@ -44,7 +49,8 @@ def case_detail(request, slug):
         "cases/case_detail.html",
         {
             "case": case,
-            "quiz": quiz,
+            "quiz": hold.quiz if hold else quiz,
+            "exam_hold": hold,
             "whole": whole,
             "sections": sections,
             "figures": figures,
@@ -56,6 +62,10 @@ def case_detail(request, slug):
     )
 
 
+def _exam_hold(request, case: Case):
+    return exam_hold(case, user=request.user, owner_secret=owner_secret(request.session), now=timezone.now())
+
+
 def figure_detail(request, slug, label):
     case = _case_for(request, slug, Prefetch("figures", queryset=Figure.objects.prefetch_related("renditions")))
     figures = list(case.figures.all())
@@ -63,11 +73,21 @@ def figure_detail(request, slug, label):
     if figure is None:
         raise Http404("No such figure in this case.")
     quiz = _published_quiz(case)
-    opening_figures = _opening(quiz)[1] if quiz else set()
-    # Stay in the view the learner came from: the case's beginning, or the whole case.
-    whole = quiz is None or request.GET.get("whole") == "1" or figure.pk not in opening_figures
-    if not whole:
-        figures = [f for f in figures if f.pk in opening_figures]
+    hold = _exam_hold(request, case)
+    if hold is not None:
+        if figure.pk not in hold.figure_ids:
+            return render(
+                request, "cases/figure_held.html", {"case": case, "figure": figure, "quiz": hold.quiz}, status=403
+            )
+        # During an exam, only the figures the learner has reached, and no way into the whole case.
+        figures = [f for f in figures if f.pk in hold.figure_ids]
+        whole = False
+    else:
+        opening_figures = _opening(quiz)[1] if quiz else set()
+        # Stay in the view the learner came from: the case's beginning, or the whole case.
+        whole = quiz is None or request.GET.get("whole") == "1" or figure.pk not in opening_figures
+        if not whole:
+            figures = [f for f in figures if f.pk in opening_figures]
     index = figures.index(figure)
     return render(
         request,

@@ -7,14 +7,19 @@ cannot be scored fairly never reaches a learner.
 import json
 
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Avg, Count, Q
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from cases.models import Figure, KeyPoint, Section
-from quiz.keys import OPTION_KINDS, authoring_problems
-from quiz.models import AcceptedAnswer, Attempt, Option, Question, Quiz, Step, Zone
+from quiz.keys import OPTION_KINDS, authoring_problems, key_snapshot
+from quiz.models import AcceptedAnswer, Attempt, KeyChange, Option, Question, Quiz, Response, Step, Zone
+from quiz.services import key_change_record, question_regrade
 
 Kind = Question.Kind
 
@@ -92,7 +97,7 @@ class StepInline(CaseScopedMixin, admin.StackedInline):
     scoped_model = Quiz
     extra = 0
     show_change_link = True
-    fields = ["position", "title", "introduction", "reveals_sections", "reveals_figures"]
+    fields = ["position", "title", "introduction", "reveals_sections", "reveals_figures", "withdrawn"]
 
 
 @admin.register(Quiz)
@@ -102,27 +107,32 @@ class QuizAdmin(admin.ModelAdmin):
     search_fields = ["title", "case__title"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [StepInline]
-    fields = ["case", "title", "slug", "introduction", "mode", "max_tries", "penalty_per_try", "status"]
+    fieldsets = [
+        (None, {"fields": ["case", "title", "slug", "introduction", "mode", "status"]}),
+        ("Practice", {"fields": ["max_tries", "penalty_per_try"]}),
+        ("Exam", {"fields": ["attempts_allowed", "review_after", "opens_at", "closes_at"]}),
+    ]
     change_form_template = "admin/quiz/quiz/change_form.html"
 
     def get_queryset(self, request):
-        counted = Q(attempts__is_preview=False, attempts__state=Attempt.State.FINISHED)
+        # Each learner's first finished attempt: a retake after seeing the answers measures memory.
+        first = Q(attempts__in=Attempt.objects.first_completed())
         return (
             super()
             .get_queryset(request)
             .select_related("case")
             .annotate(
-                finished_count=Count("attempts", filter=counted),
-                score_average=Avg("attempts__score", filter=counted),
-                max_average=Avg("attempts__max_score", filter=counted),
+                finished_count=Count("attempts", filter=first),
+                score_average=Avg("attempts__score", filter=first),
+                max_average=Avg("attempts__max_score", filter=first),
             )
         )
 
-    @admin.display(description="learners finished", ordering="finished_count")
+    @admin.display(description="learners finished (first attempts)", ordering="finished_count")
     def learners_finished(self, quiz):
         return quiz.finished_count
 
-    @admin.display(description="average score")
+    @admin.display(description="average score (first attempts)")
     def average_score(self, quiz):
         if not quiz.finished_count or not quiz.max_average:
             return "–"
@@ -136,7 +146,7 @@ class QuestionInline(admin.StackedInline):
     model = Question
     extra = 0
     show_change_link = True
-    fields = ["position", "kind", "prompt", "marks"]
+    fields = ["position", "kind", "prompt", "marks", "withdrawn"]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "prompt":
@@ -151,7 +161,7 @@ class StepAdmin(CaseScopedMixin, admin.ModelAdmin):
     list_filter = ["quiz"]
     list_select_related = ["quiz"]
     search_fields = ["title", "quiz__title"]
-    fields = ["quiz", "position", "title", "introduction", "reveals_sections", "reveals_figures"]
+    fields = ["quiz", "position", "title", "introduction", "reveals_sections", "reveals_figures", "withdrawn"]
     inlines = [QuestionInline]
 
     def get_queryset(self, request):
@@ -254,7 +264,19 @@ class QuestionForm(forms.ModelForm):
 
     class Meta:
         model = Question
-        fields = ["step", "position", "kind", "prompt", "marks", "figure", "hint", "feedback", "key_points", "settings"]
+        fields = [
+            "step",
+            "position",
+            "kind",
+            "prompt",
+            "marks",
+            "figure",
+            "hint",
+            "feedback",
+            "key_points",
+            "settings",
+            "withdrawn",
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -291,7 +313,13 @@ class QuestionAdmin(CaseScopedMixin, admin.ModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         return [
-            (None, {"fields": ["step", "position", "kind", "prompt", "marks"], "description": scoring_rules_html()}),
+            (
+                None,
+                {
+                    "fields": ["step", "position", "kind", "prompt", "marks", "withdrawn"],
+                    "description": scoring_rules_html(),
+                },
+            ),  # fmt: skip
             ("Image hotspot", {"fields": ["figure", "zone_editor"]}),
             ("Feedback", {"fields": ["hint", "feedback", "key_points", "settings"]}),
         ]
@@ -300,6 +328,56 @@ class QuestionAdmin(CaseScopedMixin, admin.ModelAdmin):
         initial = super().get_changeform_initial_data(request)
         initial.setdefault("settings", {})
         return initial
+
+    # --- learners' answers outlive a change of key ----------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            form.key_before = key_snapshot(Question.objects.get(pk=obj.pk))
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        before = getattr(form, "key_before", None)
+        if before is None:
+            return
+        question = Question.objects.get(pk=form.instance.pk)
+        record = key_change_record(question=question, before=before, after=key_snapshot(question), user=request.user)
+        if record:
+            url = reverse("admin:quiz_question_regrade", args=[question.pk])
+            messages.warning(
+                request,
+                format_html(
+                    "Learners had already answered this question ({} answers): the change to its key is recorded. "
+                    'Their marks still follow the old key until you <a href="{}">regrade their answers</a>.',
+                    record.responses_affected,
+                    url,
+                ),
+            )
+
+    def get_urls(self):
+        regrade = self.admin_site.admin_view(self.regrade_view)
+        return [path("<int:object_id>/regrade/", regrade, name="quiz_question_regrade"), *super().get_urls()]
+
+    def regrade_view(self, request, object_id):
+        """Confirm, then grade every learner's answer to this question again with its current key."""
+        question = get_object_or_404(Question.objects.select_related("step__quiz"), pk=object_id)
+        if not self.has_change_permission(request, question):
+            raise PermissionDenied
+        if request.method == "POST":
+            changed = question_regrade(question=question, user=request.user)
+            self.message_user(request, f"Regraded: {changed} grade{'s' if changed != 1 else ''} changed.")
+            return HttpResponseRedirect(reverse("admin:quiz_question_change", args=[question.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Regrade learners' answers",
+            "question": question,
+            "opts": self.model._meta,
+            "answers": Response.objects.filter(question=question).count(),
+            "attempts": Attempt.objects.filter(step_attempts__responses__question=question).distinct().count(),
+            "pending": KeyChange.objects.filter(question=question, regraded_at=None),
+        }
+        return TemplateResponse(request, "admin/quiz/question/regrade.html", context)
 
     @admin.display(description="draw zones")
     def zone_editor(self, question):
@@ -348,12 +426,30 @@ class AttemptAdmin(admin.ModelAdmin):
     list_select_related = ["quiz", "user"]
     search_fields = ["user__username", "quiz__title"]
     date_hierarchy = "started_at"
+    # Named one by one: nothing that identifies a browser (its owner hash) or seeds a shuffle is shown.
+    fields = [
+        "quiz",
+        "learner",
+        "mode",
+        "is_preview",
+        "state",
+        "current_position",
+        "score_display",
+        "started_at",
+        "finished_at",
+    ]
+    readonly_fields = fields
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # An educator may delete their previews (to tidy up, or to delete a question only previews answered);
+        # a learner's attempt is their record and is never deleted here.
+        return obj is not None and obj.is_preview and super().has_delete_permission(request, obj)
 
     @admin.display(description="learner")
     def learner(self, attempt):
@@ -367,3 +463,33 @@ class AttemptAdmin(admin.ModelAdmin):
 
     def view_on_site(self, attempt):
         return None
+
+
+@admin.register(KeyChange)
+class KeyChangeAdmin(admin.ModelAdmin):
+    """The log of changes to keys of answered questions: read-only, for the record."""
+
+    list_display = ["question", "changed_by", "changed_at", "responses_affected", "regraded_at", "grades_changed"]
+    list_select_related = ["question", "changed_by"]
+    list_filter = ["question__step__quiz"]
+    fields = [
+        "question",
+        "changed_by",
+        "changed_at",
+        "before",
+        "after",
+        "responses_affected",
+        "regraded_at",
+        "regraded_by",
+        "grades_changed",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

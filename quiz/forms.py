@@ -37,11 +37,21 @@ def token(attempt: Attempt, question: Question, key: str) -> str:
 
 
 def presented_order(attempt: Attempt, question: Question, keys: list[str]) -> list[str]:
-    """The order an ordering question's items are shown in: shuffled per attempt, never already correct."""
+    """The order an ordering question's items are shown in: shuffled per attempt, never already correct.
+
+    The shuffle is seeded from the attempt's own random seed and the server's secret key, neither of
+    which reaches the browser, so the shown order cannot be undone into the key. The grader reads a
+    list left as shown as untouched, so the right order itself is never shown (the grader refuses keys
+    of fewer than three items, where that would give the answer away).
+    """
+    seed = salted_hmac("quiz.ordering-shuffle", f"{attempt.seed}:{question.pk}", algorithm="sha256").digest()
+    generator = random.Random(seed)
     shuffled = list(keys)
-    random.Random(f"{attempt.token}:{question.pk}").shuffle(shuffled)
-    if shuffled == keys and len(keys) > 1:
-        shuffled = shuffled[1:] + shuffled[:1]
+    # Shuffle again while it comes out right: every other order stays equally likely.
+    while len(set(keys)) > 1:
+        generator.shuffle(shuffled)
+        if shuffled != keys:
+            break
     return shuffled
 
 

@@ -5,6 +5,8 @@ turns a stored raw response (plain JSON) into what the grader reads. The child r
 model instances, so the admin can validate a question with the grader's own rules before saving it.
 """
 
+import dataclasses
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -138,3 +140,13 @@ def grader_response(question: Question, raw: Any) -> Any:
         case Kind.FREE_TEXT:
             return raw.get("text") or ""
     return None
+
+
+def key_snapshot(question: Question) -> dict:
+    """What a question's saved key says, as plain JSON: to tell whether an edit changed it, and to record it."""
+    question = Question.objects.prefetch_related("options", "zones", "accepted_answers").get(pk=question.pk)
+    try:
+        key = dataclasses.asdict(grading_key(question))
+    except ValueError as problem:
+        key = {"problem": str(problem)}
+    return json.loads(json.dumps({"kind": question.kind, "marks": str(question.marks), "key": key}, default=str))

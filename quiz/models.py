@@ -6,10 +6,12 @@ zones and accepted answers live in child tables, and every one of them can carry
 to the case's key points, so feedback quotes the published reasoning.
 """
 
+import secrets
 import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 
@@ -32,6 +34,11 @@ class Quiz(models.Model):
     class Mode(models.TextChoices):
         PRACTICE = "practice", "Practice: feedback after each step, several tries"
         EXAM = "exam", "Exam: one try per step, feedback only at the end"
+
+    class ReviewAfter(models.TextChoices):
+        ATTEMPT = "attempt", "Right after their attempt"
+        CLOSE = "close", "After the closing date"
+        NEVER = "never", "Never: learners see their score only"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="quizzes", verbose_name="case")
     title = models.CharField("title", max_length=200, help_text="e.g. 'Work through the case'.")
@@ -61,6 +68,30 @@ class Quiz(models.Model):
         decimal_places=3,
         default=0.333,
         help_text="Fraction of a question's marks lost for each try after the first, e.g. 0.333 = a third.",
+    )
+    attempts_allowed = models.PositiveSmallIntegerField(
+        "attempts allowed (exam)",
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text="In exam mode, how many attempts each learner may make. Practice mode allows any number.",
+    )
+    review_after = models.CharField(
+        "learners see the answers (exam)",
+        max_length=20,
+        choices=ReviewAfter,
+        default=ReviewAfter.ATTEMPT,
+        help_text="In exam mode, when learners may see the expected answers and the published reasoning. Until "
+        "then they see their score only. Practice mode shows them after each step.",
+    )
+    opens_at = models.DateTimeField(
+        "opens", null=True, blank=True, help_text="Optional: learners cannot start the quiz before this time."
+    )
+    closes_at = models.DateTimeField(
+        "closes",
+        null=True,
+        blank=True,
+        help_text="Optional: learners cannot start the quiz from this time on. While an exam is open, learners "
+        "who have not finished it see only the parts of the case their attempt has reached.",
     )
     status = models.CharField(
         "status",
@@ -96,9 +127,27 @@ class Quiz(models.Model):
     def tries_allowed(self) -> int:
         return 1 if self.mode == self.Mode.EXAM else max(1, self.max_tries)
 
+    def is_open(self, now) -> bool:
+        """Whether learners may start an attempt now (its dates allow it; publication is checked apart)."""
+        return (self.opens_at is None or self.opens_at <= now) and (self.closes_at is None or now < self.closes_at)
+
+    def exam_in_force(self, now) -> bool:
+        """A published exam not yet closed: the case keeps back what the learner has not reached."""
+        return (
+            self.mode == self.Mode.EXAM
+            and self.is_visible_to_learners()
+            and (self.closes_at is None or now < self.closes_at)
+        )
+
     def clean(self):
         if self.penalty_per_try is not None and not 0 <= self.penalty_per_try <= 1:
             raise ValidationError({"penalty_per_try": "Give a fraction between 0 and 1."})
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": "The closing time must come after the opening time."})
+        if self.mode == self.Mode.EXAM and self.review_after == self.ReviewAfter.CLOSE and not self.closes_at:
+            raise ValidationError(
+                {"closes_at": "Set a closing time, or choose another time for learners to see the answers."}
+            )
 
 
 class Step(models.Model):
@@ -123,6 +172,12 @@ class Step(models.Model):
         related_name="revealed_by_steps",
         verbose_name="figures revealed",
         help_text="Figures the learner can see from this step on.",
+    )
+    withdrawn = models.BooleanField(
+        "withdrawn from learners",
+        default=False,
+        help_text="A step that learners have answered cannot be deleted; withdraw it instead. Attempts that have "
+        "not reached it skip it; answers already given keep counting for the attempts that gave them.",
     )
 
     class Meta:
@@ -194,6 +249,12 @@ class Question(models.Model):
         blank=True,
         help_text='Knobs for some kinds: {"penalty": 0.5} for multiple true/false (fraction of a statement lost '
         'for a wrong answer), {"typo_tolerance": false} for free text to switch off spelling slips.',
+    )
+    withdrawn = models.BooleanField(
+        "withdrawn from learners",
+        default=False,
+        help_text="A question that learners have answered cannot be deleted; withdraw it instead. It is no longer "
+        "asked; answers already given keep counting for the attempts that gave them.",
     )
 
     class Meta:
@@ -340,25 +401,57 @@ class AcceptedAnswer(FeedbackMixin):
         return self.text
 
 
+def new_seed() -> str:
+    return secrets.token_hex(16)
+
+
 class AttemptQuerySet(models.QuerySet):
     def counted(self):
         """Attempts that count as learners' work: previews by educators do not."""
         return self.filter(is_preview=False)
 
+    def owned_by(self, *, user=None, owner_hash: str = ""):
+        """A signed-in learner's attempts (their account's), or a signed-out browser's (its owner secret's)."""
+        if user is not None and user.is_authenticated:
+            return self.filter(user=user)
+        if owner_hash:
+            return self.filter(user=None, owner_hash=owner_hash)
+        return self.none()
+
+    def first_completed(self):
+        """Each learner's first finished attempt at each quiz: what statistics and averages count.
+
+        A retake, made after seeing the review, measures memory of the answers rather than reasoning.
+        """
+        finished = self.model.objects.counted().filter(state=self.model.State.FINISHED, quiz=models.OuterRef("quiz"))
+        earlier = finished.filter(finished_at__lt=models.OuterRef("finished_at"))
+        # Signed out, the same browser is the same learner; an attempt with no owner left is its own learner.
+        same_learner = models.Q(user__isnull=False, user=models.OuterRef("user")) | (
+            models.Q(user=None, owner_hash=models.OuterRef("owner_hash")) & ~models.Q(owner_hash="")
+        )
+        return (
+            self.counted().filter(state=self.model.State.FINISHED).exclude(models.Exists(earlier.filter(same_learner)))
+        )
+
 
 class Attempt(models.Model):
-    """One learner's run through a quiz. Anonymous attempts belong to a browser session."""
+    """One learner's run through a quiz: their account's, or (signed out) their browser's (quiz.ownership)."""
 
     class State(models.TextChoices):
         IN_PROGRESS = "in_progress", "In progress"
         FINISHED = "finished", "Finished"
 
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    # Learners' records outlive the quiz's authoring: a quiz with attempts cannot be deleted, only unpublished.
+    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="quiz_attempts"
     )
-    session_key = models.CharField(max_length=64, blank=True, db_index=True)
+    owner_hash = models.CharField(
+        "browser owner (keyed hash)", max_length=64, blank=True, db_index=True, editable=False
+    )
+    # Seeds this attempt's shuffles. Never sent to the browser, so a page cannot be used to undo a shuffle.
+    seed = models.CharField(max_length=32, default=new_seed, editable=False)
     mode = models.CharField(max_length=20, choices=Quiz.Mode, help_text="The quiz's mode when the attempt began.")
     is_preview = models.BooleanField("educator preview", default=False)
     state = models.CharField(max_length=20, choices=State, default=State.IN_PROGRESS)
@@ -388,12 +481,29 @@ class Attempt(models.Model):
     def is_finished(self) -> bool:
         return self.state == self.State.FINISHED
 
+    def answers_visible(self, now) -> bool:
+        """Whether the learner may now see the expected answers and the reasoning of the steps they finished.
+
+        Practice shows them after each step, and so does an educator's preview. An exam shows them once
+        the attempt is over, and then only when the quiz's review setting allows.
+        """
+        if self.mode == Quiz.Mode.PRACTICE or self.is_preview:
+            return True
+        if not self.is_finished:
+            return False
+        match self.quiz.review_after:
+            case Quiz.ReviewAfter.ATTEMPT:
+                return True
+            case Quiz.ReviewAfter.CLOSE:
+                return self.quiz.closes_at is not None and now >= self.quiz.closes_at
+        return False
+
 
 class StepAttempt(models.Model):
     """A learner's work on one step: how many tries they used and when the step was committed."""
 
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="step_attempts")
-    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="step_attempts")
+    step = models.ForeignKey(Step, on_delete=models.PROTECT, related_name="step_attempts")
     tries_used = models.PositiveSmallIntegerField(default=0)
     committed_at = models.DateTimeField(null=True, blank=True)
 
@@ -413,7 +523,7 @@ class Response(models.Model):
     """One try at one question: the raw answer as given, and its grade as computed then."""
 
     step_attempt = models.ForeignKey(StepAttempt, on_delete=models.CASCADE, related_name="responses")
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="responses")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="responses")
     try_number = models.PositiveSmallIntegerField()
     raw = models.JSONField(help_text="The learner's answer as given: option keys, coordinates, text.")
     fraction = models.FloatField(help_text="The grader's score for this try, 0 to 1, before any penalty.")
@@ -430,3 +540,29 @@ class Response(models.Model):
 
     def __str__(self):
         return f"{self.question} try {self.try_number}: {self.fraction:.2f}"
+
+
+class KeyChange(models.Model):
+    """A change to the key of a question learners had already answered: who, when, what, and its regrade."""
+
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="key_changes")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="changed by"
+    )
+    changed_at = models.DateTimeField("changed", auto_now_add=True)
+    before = models.JSONField("key before")
+    after = models.JSONField("key after")
+    responses_affected = models.PositiveIntegerField("learners' answers affected")
+    regraded_at = models.DateTimeField("regraded", null=True, blank=True)
+    regraded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    grades_changed = models.PositiveIntegerField("grades changed by the regrade", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-changed_at"]
+        verbose_name = "key change"
+        verbose_name_plural = "key changes"
+
+    def __str__(self):
+        return f"Key of {self.question} changed {self.changed_at:%Y-%m-%d %H:%M}"

@@ -6,12 +6,14 @@ queries, whatever the number of steps, questions, options or figures.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Q
 from django.http import Http404
 
 from cases.models import Figure, KeyPoint, Section
 from quiz.keys import zone_shape
 from quiz.models import AcceptedAnswer, Attempt, Option, Question, Quiz, Response, Step, StepAttempt, Zone
+from quiz.ownership import owner_hash
 from quiz.services import question_mark
 
 Kind = Question.Kind
@@ -24,30 +26,73 @@ STATE_LABELS = {
 TRUE_FALSE_LABELS = {"true": "True", "false": "False", "dont_know": "Don’t know"}
 
 
-def attempt_for_request(request, token) -> Attempt:
-    """The attempt if it belongs to this learner (their account, or this browser's session); else 404."""
+def attempt_owned(token, *, user, owner_secret: str) -> Attempt:
+    """The attempt if it belongs to this learner (their account, or this browser's owner secret); else 404."""
     try:
-        attempt = Attempt.objects.select_related("quiz__case").get(token=token)
-    except (Attempt.DoesNotExist, ValueError, TypeError):
+        attempts = Attempt.objects.owned_by(user=user, owner_hash=owner_hash(owner_secret))
+        return attempts.select_related("quiz__case").get(token=token)
+    except (Attempt.DoesNotExist, ValidationError, ValueError, TypeError):
         raise Http404("No such attempt.") from None
-    if attempt.user_id is not None:
-        allowed = request.user.is_authenticated and request.user.pk == attempt.user_id
-    else:
-        allowed = bool(request.session.session_key) and request.session.session_key == attempt.session_key
-    if not allowed:
-        raise Http404("No such attempt.")
-    return attempt
 
 
-def attempts_of(request, quiz: Quiz) -> list[Attempt]:
-    """This learner's attempts at a quiz: their account's, or this browser session's when signed out."""
-    if request.user.is_authenticated:
-        attempts = Attempt.objects.filter(user=request.user)
-    elif request.session.session_key:
-        attempts = Attempt.objects.filter(user=None, session_key=request.session.session_key)
-    else:
-        return []
+def attempts_of(quiz: Quiz, *, user, owner_secret: str) -> list[Attempt]:
+    """This learner's attempts at a quiz: their account's, or this browser's when signed out."""
+    attempts = Attempt.objects.owned_by(user=user, owner_hash=owner_hash(owner_secret))
     return list(attempts.filter(quiz=quiz).order_by("-started_at")[:20])
+
+
+def attempt_steps(attempt: Attempt) -> list[Step]:
+    """The steps of an attempt, in order: those still asked, and withdrawn ones it had already begun."""
+    return list(
+        attempt.quiz.steps.filter(Q(withdrawn=False) | Q(step_attempts__attempt=attempt))
+        .distinct()
+        .order_by("position")
+    )
+
+
+@dataclass(frozen=True)
+class ExamHold:
+    """What a learner may see of a case while one of its exams is in force and they may not see its answers."""
+
+    quiz: Quiz
+    section_ids: frozenset[int]
+    figure_ids: frozenset[int]
+
+
+def exam_hold(case, *, user, owner_secret: str, now) -> ExamHold | None:
+    """The case content a learner may see while an exam on it is open, or None when nothing is held back.
+
+    Staff see everything. Anyone else sees what the exam has shown them so far (its first step, or the
+    steps their attempt has reached), until they have finished it and its answers are open to them.
+    """
+    if user is not None and user.is_authenticated and user.is_staff:
+        return None
+    for quiz in Quiz.objects.published().filter(case=case, mode=Quiz.Mode.EXAM).select_related("case"):
+        if not quiz.exam_in_force(now):
+            continue
+        attempts = list(
+            Attempt.objects.owned_by(user=user, owner_hash=owner_hash(owner_secret))
+            .filter(quiz=quiz)
+            .select_related("quiz")
+            .order_by("-started_at")
+        )
+        if any(a.is_finished and a.answers_visible(now) for a in attempts):
+            continue
+        in_progress = [a.current_position for a in attempts if not a.is_finished]
+        revealed = revealed_content(quiz, max(in_progress, default=1))
+        return ExamHold(
+            quiz=quiz,
+            section_ids=frozenset(s.pk for s in revealed.sections),
+            figure_ids=frozenset(f.pk for f in revealed.figures),
+        )
+    return None
+
+
+def held_case_ids(*, user, owner_secret: str, now) -> set[int]:
+    """Cases whose hidden content a search must not match for this learner (an exam on them is in force)."""
+    quizzes = Quiz.objects.published().filter(mode=Quiz.Mode.EXAM).select_related("case")
+    cases = {quiz.case for quiz in quizzes if quiz.exam_in_force(now)}
+    return {case.pk for case in cases if exam_hold(case, user=user, owner_secret=owner_secret, now=now)}
 
 
 @dataclass
@@ -104,9 +149,10 @@ def revealed_content(quiz: Quiz, upto_position: int) -> Revealed:
 
 
 def questions_for_form(step: Step) -> list[Question]:
-    """A step's questions with what the form shows; nothing about the key is needed to draw it."""
+    """A step's questions still asked, with what the form shows; nothing about the key is needed to draw it."""
     return list(
-        step.questions.select_related("figure")
+        step.questions.filter(withdrawn=False)
+        .select_related("figure")
         .prefetch_related(
             "options",
             "zones",
@@ -351,6 +397,8 @@ def step_reviews(attempt: Attempt, steps: list[Step]) -> list[StepReview]:
     penalty = 0 if attempt.mode == Quiz.Mode.EXAM else attempt.quiz.penalty_per_try
     by_step: dict[int, list[QuestionFeedback]] = {s.pk: [] for s in steps}
     for question in questions:
+        if question.withdrawn and question.pk not in responses:
+            continue  # withdrawn before this attempt answered it: never asked, never counted
         by_step[question.step_id].append(question_feedback(question, responses.get(question.pk, []), penalty))
     return [StepReview(step, by_step[step.pk]) for step in steps]
 

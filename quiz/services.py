@@ -11,12 +11,13 @@ from decimal import Decimal
 from enum import StrEnum
 
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from quiz.grading import State, get_grader
 from quiz.keys import grader_response, grading_key
-from quiz.models import Attempt, Question, Quiz, Response, Step, StepAttempt
+from quiz.models import Attempt, KeyChange, Question, Quiz, Response, Step, StepAttempt
+from quiz.ownership import owner_hash
 
 
 class Outcome(StrEnum):
@@ -35,23 +36,75 @@ class SubmitResult:
 
 
 def questions_with_keys(step_ids) -> "list[Question]":
-    """Questions of the given steps with everything their keys need, in a constant number of queries."""
+    """Questions still asked in the given steps, with everything their keys need, in a constant number of queries."""
     return list(
-        Question.objects.filter(step_id__in=step_ids)
+        Question.objects.filter(step_id__in=step_ids, withdrawn=False)
         .select_related("step", "figure")
         .prefetch_related("options", "zones", "accepted_answers")
         .order_by("step__position", "position")
     )
 
 
-def attempt_start(*, quiz: Quiz, user=None, session_key: str = "", is_preview: bool = False) -> Attempt:
-    return Attempt.objects.create(
-        quiz=quiz,
-        user=user if user is not None and user.is_authenticated else None,
-        session_key=session_key,
-        mode=quiz.mode,
-        is_preview=is_preview,
-    )
+class AttemptRefused(Exception):
+    """A learner may not start an attempt now. The message says why, in words for the learner."""
+
+
+def attempts_left(*, quiz: Quiz, user) -> int | None:
+    """How many more exam attempts this learner may start; None when there is no limit (practice)."""
+    if quiz.mode != Quiz.Mode.EXAM:
+        return None
+    if user is None or not user.is_authenticated:
+        return 0
+    used = Attempt.objects.counted().filter(quiz=quiz, user=user).count()
+    return max(0, quiz.attempts_allowed - used)
+
+
+def attempt_start(*, quiz: Quiz, user=None, owner_secret: str = "", is_preview: bool = False, now=None) -> Attempt:
+    """Start an attempt for a learner (their account, or signed out their browser's owner secret).
+
+    Raises AttemptRefused outside the quiz's dates, for an exam without an account, and once a learner
+    has used the exam's attempts. Educators' previews are never refused and never counted.
+    """
+    now = now or timezone.now()
+    signed_in = user is not None and user.is_authenticated
+    if not signed_in and not owner_secret:
+        raise ValueError("A signed-out learner's attempt needs the browser's owner secret.")
+    with transaction.atomic():
+        if not is_preview:
+            # One start at a time per quiz, so two tabs cannot both take the last attempt allowed.
+            quiz = Quiz.objects.select_for_update().get(pk=quiz.pk)
+            _check_may_start(quiz, user, now)
+        return Attempt.objects.create(
+            quiz=quiz,
+            user=user if signed_in else None,
+            owner_hash="" if signed_in else owner_hash(owner_secret),
+            mode=quiz.mode,
+            is_preview=is_preview,
+        )
+
+
+def _check_may_start(quiz: Quiz, user, now) -> None:
+    if quiz.opens_at and now < quiz.opens_at:
+        raise AttemptRefused(f"This quiz opens on {timezone.localtime(quiz.opens_at):%d %B %Y at %H:%M}.")
+    if quiz.closes_at and now >= quiz.closes_at:
+        raise AttemptRefused("This quiz has closed: no new attempts can be started.")
+    left = attempts_left(quiz=quiz, user=user)
+    if left == 0:
+        if user is None or not user.is_authenticated:
+            raise AttemptRefused("Sign in to take this exam: your attempts are kept with your account.")
+        allowed = quiz.attempts_allowed
+        raise AttemptRefused(
+            "You have used the one attempt this exam allows."
+            if allowed == 1
+            else f"You have used the {allowed} attempts this exam allows."
+        )
+
+
+def attempts_claim(*, user, owner_secret: str) -> int:
+    """Move a signed-out browser's attempts to the account its learner has just signed in to."""
+    if user is None or not user.is_authenticated or not owner_secret:
+        return 0
+    return Attempt.objects.filter(user=None, owner_hash=owner_hash(owner_secret)).update(user=user, owner_hash="")
 
 
 def tries_allowed(attempt: Attempt) -> int:
@@ -144,8 +197,13 @@ def _commit(attempt: Attempt, step_attempt: StepAttempt) -> bool:
     """Close a step and move on; finish the attempt after its last step. Returns whether it finished."""
     step_attempt.committed_at = timezone.now()
     step_attempt.save(update_fields=["committed_at"])
+    return _move_past(attempt, step_attempt.step.position)
+
+
+def _move_past(attempt: Attempt, position: int) -> bool:
+    """Go to the first step still asked after ``position``; finish the attempt if there is none."""
     next_position = (
-        attempt.quiz.steps.filter(position__gt=step_attempt.step.position)
+        attempt.quiz.steps.filter(position__gt=position, withdrawn=False)
         .order_by("position")
         .values_list("position", flat=True)
         .first()
@@ -153,7 +211,7 @@ def _commit(attempt: Attempt, step_attempt: StepAttempt) -> bool:
     if next_position is None:
         attempt.state = Attempt.State.FINISHED
         attempt.finished_at = timezone.now()
-        attempt.current_position = step_attempt.step.position + 1
+        attempt.current_position = position + 1
         attempt.score, attempt.max_score = attempt_totals(attempt)
         attempt.save(update_fields=["state", "finished_at", "current_position", "score", "max_score"])
         return True
@@ -162,14 +220,36 @@ def _commit(attempt: Attempt, step_attempt: StepAttempt) -> bool:
     return False
 
 
+def attempt_skip_withdrawn(*, attempt: Attempt) -> Attempt:
+    """If the step an attempt is on has been withdrawn, move the attempt on (or finish it). Returns it fresh."""
+    with transaction.atomic():
+        attempt = _lock(attempt)
+        if attempt.is_finished:
+            return attempt
+        step = attempt.quiz.steps.filter(position=attempt.current_position).first()
+        if step is None or step.withdrawn:
+            _move_past(attempt, attempt.current_position)
+    return attempt
+
+
 def attempt_totals(attempt: Attempt) -> tuple[Decimal, Decimal]:
-    """The attempt's score and the most it could score, over every question of the quiz."""
-    questions = Question.objects.filter(step__quiz_id=attempt.quiz_id).only("pk", "marks")
-    responses = Response.objects.filter(step_attempt__attempt=attempt).only("question_id", "fraction", "try_number")
+    """The attempt's score and the most it could score.
+
+    Every question still asked counts, and so does every question this attempt answered before it was
+    withdrawn: a learner's marks never depend on what an educator withdrew after they answered.
+    """
+    responses = list(
+        Response.objects.filter(step_attempt__attempt=attempt).only("question_id", "fraction", "try_number")
+    )
+    answered = {r.question_id for r in responses}
+    questions = Question.objects.filter(step__quiz_id=attempt.quiz_id).filter(
+        Q(withdrawn=False, step__withdrawn=False) | Q(pk__in=answered)
+    )
     by_question: dict[int, list[Response]] = {}
     for response in responses:
         by_question.setdefault(response.question_id, []).append(response)
     penalty = 0 if attempt.mode == Quiz.Mode.EXAM else attempt.quiz.penalty_per_try
+    questions = list(questions.only("pk", "marks"))
     score = sum(question_mark(by_question.get(q.pk, []), penalty, q.marks) for q in questions)
     maximum = sum(float(q.marks) for q in questions)
     return Decimal(str(round(score, 3))), Decimal(str(round(maximum, 3)))
@@ -204,3 +284,28 @@ def attempt_regrade(*, attempt: Attempt) -> int:
             attempt.score, attempt.max_score = attempt_totals(attempt)
             attempt.save(update_fields=["score", "max_score"])
     return changed
+
+
+def question_regrade(*, question: Question, user=None) -> int:
+    """Regrade every attempt that answered this question, after its key changed. Returns grades changed.
+
+    The question's pending key changes are marked as regraded, by whom and with how many grades changed.
+    """
+    attempts = Attempt.objects.filter(step_attempts__responses__question=question).distinct()
+    changed = sum(attempt_regrade(attempt=attempt) for attempt in attempts)
+    KeyChange.objects.filter(question=question, regraded_at=None).update(
+        regraded_at=timezone.now(), regraded_by=user, grades_changed=changed
+    )
+    return changed
+
+
+def key_change_record(*, question: Question, before: dict, after: dict, user=None) -> KeyChange | None:
+    """Record a change to the key of a question learners have answered (None if the key did not change)."""
+    if before == after:
+        return None
+    answered = Response.objects.filter(question=question).count()
+    if not answered:
+        return None
+    return KeyChange.objects.create(
+        question=question, changed_by=user, before=before, after=after, responses_affected=answered
+    )

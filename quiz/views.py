@@ -2,15 +2,28 @@
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from quiz import selectors
 from quiz.forms import StepForm
 from quiz.models import Attempt, Quiz, StepAttempt
-from quiz.services import Outcome, attempt_start, step_give_up, step_submit, tries_allowed
+from quiz.ownership import owner_secret
+from quiz.services import (
+    AttemptRefused,
+    Outcome,
+    attempt_skip_withdrawn,
+    attempt_start,
+    attempts_left,
+    step_give_up,
+    step_submit,
+    tries_allowed,
+)
 
 
 def _quiz_for(request, slug) -> Quiz:
@@ -20,22 +33,39 @@ def _quiz_for(request, slug) -> Quiz:
     return quiz
 
 
+def _attempt(request, token) -> Attempt:
+    return selectors.attempt_owned(token, user=request.user, owner_secret=owner_secret(request.session))
+
+
+# Pages that show a learner's answers are never stored by a browser or a proxy (a shared computer).
+@never_cache
 def quiz_start(request, slug):
     """The quiz's opening page; POST starts a new attempt."""
     quiz = _quiz_for(request, slug)
     if request.method == "POST":
-        if not request.session.session_key:
-            request.session.save()
-        attempt = attempt_start(quiz=quiz, user=request.user, session_key=request.session.session_key)
+        if quiz.mode == Quiz.Mode.EXAM and not request.user.is_authenticated:
+            messages.info(request, "Sign in to take this exam: your attempts are kept with your account.")
+            return redirect_to_login(quiz.get_absolute_url())
+        try:
+            attempt = attempt_start(
+                quiz=quiz, user=request.user, owner_secret=owner_secret(request.session, create=True)
+            )
+        except AttemptRefused as refusal:
+            messages.warning(request, str(refusal))
+            return redirect(quiz.get_absolute_url())
         return redirect(attempt.get_absolute_url())
+    now = timezone.now()
     return render(
         request,
         "quiz/start.html",
         {
             "quiz": quiz,
             "case": quiz.case,
-            "step_count": quiz.steps.count(),
-            "attempts": selectors.attempts_of(request, quiz),
+            "step_count": quiz.steps.filter(withdrawn=False).count(),
+            "attempts": selectors.attempts_of(quiz, user=request.user, owner_secret=owner_secret(request.session)),
+            "attempts_left": attempts_left(quiz=quiz, user=request.user),
+            "is_open": quiz.is_open(now),
+            "now": now,
         },
     )
 
@@ -45,15 +75,14 @@ def quiz_start(request, slug):
 def quiz_preview(request, slug):
     """Educators try a quiz as a student would. Previews never count as a learner's attempt."""
     quiz = get_object_or_404(Quiz, slug=slug)
-    if not request.session.session_key:
-        request.session.save()
-    attempt = attempt_start(quiz=quiz, user=request.user, session_key=request.session.session_key, is_preview=True)
+    attempt = attempt_start(quiz=quiz, user=request.user, is_preview=True)
     messages.info(request, "This is a preview: it is not counted with learners' attempts.")
     return redirect(attempt.get_absolute_url())
 
 
+@never_cache
 def attempt_resume(request, token):
-    attempt = selectors.attempt_for_request(request, token)
+    attempt = attempt_skip_withdrawn(attempt=_attempt(request, token))
     if attempt.is_finished:
         return redirect("quiz:review", token=attempt.token)
     return redirect("quiz:step", token=attempt.token, position=attempt.current_position)
@@ -63,9 +92,15 @@ def _step_url(attempt: Attempt, position: int) -> str:
     return reverse("quiz:step", kwargs={"token": attempt.token, "position": position})
 
 
+@never_cache
 def attempt_step(request, token, position):
-    attempt = selectors.attempt_for_request(request, token)
+    attempt = _attempt(request, token)
     step = get_object_or_404(attempt.quiz.steps.all(), position=position)
+    if step.withdrawn and not attempt.is_finished and position >= attempt.current_position:
+        # Withdrawn by an educator before this attempt answered it: skip it and carry on.
+        attempt = attempt_skip_withdrawn(attempt=attempt)
+        messages.info(request, "That step was withdrawn by the quiz's educators; your attempt carries on without it.")
+        return redirect("quiz:attempt", token=attempt.token)
     if attempt.is_finished and request.method == "GET":
         return _render_committed_step(request, attempt, step)
     if position > attempt.current_position:
@@ -131,7 +166,7 @@ def _tell(request, outcome: Outcome) -> None:
 
 
 def _step_context(attempt: Attempt, step, upto: int) -> dict:
-    steps = list(attempt.quiz.steps.order_by("position").only("pk", "position", "title", "quiz_id"))
+    steps = selectors.attempt_steps(attempt)
     return {
         "attempt": attempt,
         "quiz": attempt.quiz,
@@ -160,8 +195,8 @@ def _render_step(request, attempt, step, step_attempt, form):
 
 def _render_committed_step(request, attempt, step):
     context = _step_context(attempt, step, step.position)
-    # Feedback comes after each step in practice mode, and only once the attempt is over in exam mode.
-    show_feedback = attempt.mode == Quiz.Mode.PRACTICE or attempt.is_finished
+    # Practice: feedback after each step. Exam: once the attempt is over, when the quiz's review setting allows.
+    show_feedback = attempt.answers_visible(timezone.now())
     context.update(
         {
             "review": selectors.step_reviews(attempt, [step])[0] if show_feedback else None,
@@ -171,15 +206,30 @@ def _render_committed_step(request, attempt, step):
     return render(request, "quiz/step_done.html", context)
 
 
+@never_cache
 def attempt_review(request, token):
-    attempt = selectors.attempt_for_request(request, token)
+    attempt = _attempt(request, token)
     if not attempt.is_finished:
         messages.info(request, "The review opens when you have answered every step.")
         return redirect(_step_url(attempt, attempt.current_position))
-    steps = list(attempt.quiz.steps.order_by("position"))
-    reviews = selectors.step_reviews(attempt, steps)
+    now = timezone.now()
+    quiz = attempt.quiz
+    answers_visible = attempt.answers_visible(now)
+    left = attempts_left(quiz=quiz, user=request.user)
     return render(
         request,
         "quiz/review.html",
-        {"attempt": attempt, "quiz": attempt.quiz, "case": attempt.quiz.case, "reviews": reviews},
+        {
+            "attempt": attempt,
+            "quiz": quiz,
+            "case": quiz.case,
+            "answers_visible": answers_visible,
+            "reviews": selectors.step_reviews(attempt, selectors.attempt_steps(attempt)) if answers_visible else [],
+            "may_start_again": quiz.is_open(now) and left != 0,
+            "attempts_left": left,
+            "whole_case_open": selectors.exam_hold(
+                quiz.case, user=request.user, owner_secret=owner_secret(request.session), now=now
+            )
+            is None,
+        },
     )

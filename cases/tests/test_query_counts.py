@@ -29,13 +29,16 @@ def full_case(sections: int, figures: int):
 
 
 def test_home_page_does_not_grow_with_the_number_of_cases(client):
-    make_case()
+    make_case(keywords="nodules")
     few = queries_for(client, reverse("cases:list"))
+    searched_few = queries_for(client, reverse("cases:list") + "?q=nodules")
     for _ in range(30):
         make_case(keywords="nodules")
     many = queries_for(client, reverse("cases:list"))
-    searched = queries_for(client, reverse("cases:list") + "?q=nodules")
-    assert few == many == searched
+    searched_many = queries_for(client, reverse("cases:list") + "?q=nodules")
+    assert few == many
+    # A search also asks which cases an open exam holds back (one more query), whatever the number of cases.
+    assert searched_few == searched_many <= few + 1
 
 
 def test_case_page_does_not_grow_with_sections_or_figures(client):

@@ -70,8 +70,10 @@ def urls_in(body: str) -> list[str]:
 
 
 @pytest.mark.parametrize("mode", [Quiz.Mode.PRACTICE, Quiz.Mode.EXAM])
-def test_no_answer_key_reaches_the_learner_before_the_step_is_answered(client, mode):
+def test_no_answer_key_reaches_the_learner_before_the_step_is_answered(client, mode, django_user_model):
     quiz = load_demo_quiz(mode=mode, max_tries=2)
+    if mode == Quiz.Mode.EXAM:
+        client.force_login(django_user_model.objects.create_user("examinee", password="a long learner password"))
     markers = seed_markers(quiz)
     assert len(markers) > 50
     steps = list(quiz.steps.order_by("position"))

@@ -105,8 +105,9 @@ def test_practice_show_the_answer_after_one_try(client):
     assert "Expected answer" in page
 
 
-def test_exam_one_try_per_step_and_feedback_only_at_the_end(client):
+def test_exam_one_try_per_step_and_feedback_only_at_the_end(client, django_user_model):
     quiz = load_demo_quiz(mode=Quiz.Mode.EXAM)
+    client.force_login(django_user_model.objects.create_user("examinee", password="a long learner password"))
     attempt = start(client, quiz)
     steps = list(quiz.steps.order_by("position"))
     expected = 0.0

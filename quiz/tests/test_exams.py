@@ -1,0 +1,197 @@
+"""Exams keep their secret: attempts allowed, when answers are shown, dates, and the case held back meanwhile."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib import admin
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Section
+from quiz.models import Attempt, Quiz
+from quiz.tests.helpers import key_answer, load_demo_quiz, wrong_answer
+from quiz.tests.test_walkthrough import start, submit
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "a long learner password"
+
+
+@pytest.fixture
+def learner(client, django_user_model):
+    user = django_user_model.objects.create_user("examinee", password=PASSWORD)
+    client.force_login(user)
+    return user
+
+
+def exam(**changes) -> Quiz:
+    return load_demo_quiz(mode=Quiz.Mode.EXAM, **changes)
+
+
+def finish(client, quiz, answer=key_answer) -> Attempt:
+    attempt = start(client, quiz)
+    for step in quiz.steps.order_by("position"):
+        submit(client, attempt, step, answer)
+    attempt.refresh_from_db()
+    assert attempt.is_finished
+    return attempt
+
+
+def page(client, url) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def test_an_exam_needs_an_account(client):
+    quiz = exam()
+    assert "Sign in to take this exam" in page(client, reverse("quiz:start", args=[quiz.slug]))
+    response = client.post(reverse("quiz:start", args=[quiz.slug]))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    assert not Attempt.objects.exists()
+
+
+def test_one_attempt_by_default_and_no_retake_with_the_key_in_hand(client, learner):
+    quiz = exam()
+    assert quiz.attempts_allowed == 1
+    attempt = finish(client, quiz)
+
+    review = page(client, reverse("quiz:review", args=[attempt.token]))
+    assert "Expected answer" in review, "answers are shown right after the attempt by default"
+    assert "Try the quiz again" not in review
+
+    response = client.post(reverse("quiz:start", args=[quiz.slug]), follow=True)
+    assert "You have used the one attempt this exam allows." in response.content.decode()
+    assert Attempt.objects.filter(user=learner).count() == 1
+
+
+def test_the_attempts_allowed_are_counted(client, learner):
+    quiz = exam(attempts_allowed=2)
+    first = finish(client, quiz, wrong_answer)
+    assert "This exam allows you 1 more attempt." in page(client, reverse("quiz:review", args=[first.token]))
+    start(client, quiz)
+    client.post(reverse("quiz:start", args=[quiz.slug]))
+    assert Attempt.objects.filter(user=learner).count() == 2
+
+
+def test_score_only_exam_never_shows_the_answers(client, learner):
+    quiz = exam(review_after=Quiz.ReviewAfter.NEVER)
+    attempt = finish(client, quiz)
+
+    review = page(client, reverse("quiz:review", args=[attempt.token]))
+    assert f"You scored <strong>{float(attempt.score):g} of {float(attempt.max_score):g}</strong>" in review
+    assert "This exam shows your score only" in review
+    for hidden in ("Expected answer", "The published reasoning", "Marks for each step", attempt.quiz.case.citation):
+        assert hidden not in review
+    step_page = page(client, reverse("quiz:step", args=[attempt.token, 1]))
+    assert "Expected answer" not in step_page and "The published reasoning" not in step_page
+
+
+def test_answers_open_after_the_closing_date(client, learner):
+    closes = timezone.now() + timedelta(days=1)
+    quiz = exam(review_after=Quiz.ReviewAfter.CLOSE, closes_at=closes)
+    attempt = finish(client, quiz)
+    review = page(client, reverse("quiz:review", args=[attempt.token]))
+    assert "Expected answer" not in review
+    assert "open after the quiz closes" in review
+
+    Quiz.objects.filter(pk=quiz.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
+    review = page(client, reverse("quiz:review", args=[attempt.token]))
+    assert "Expected answer" in review and "The published reasoning" in review
+
+
+def test_closing_after_answers_needs_a_closing_date():
+    quiz = Quiz(mode=Quiz.Mode.EXAM, review_after=Quiz.ReviewAfter.CLOSE, penalty_per_try=0)
+    with pytest.raises(Exception, match="closing time"):
+        quiz.clean()
+
+
+def test_a_quiz_starts_only_between_its_dates(client, learner):
+    quiz = exam(opens_at=timezone.now() + timedelta(hours=2))
+    response = client.post(reverse("quiz:start", args=[quiz.slug]), follow=True)
+    assert "This quiz opens on" in response.content.decode()
+    Quiz.objects.filter(pk=quiz.pk).update(opens_at=None, closes_at=timezone.now() - timedelta(hours=1))
+    response = client.post(reverse("quiz:start", args=[quiz.slug]), follow=True)
+    assert "This quiz has closed" in response.content.decode()
+    assert not Attempt.objects.exists()
+
+
+def test_averages_count_each_learners_first_finished_attempt(client, learner, django_user_model, rf: RequestFactory):
+    quiz = load_demo_quiz(max_tries=1)  # practice: retakes allowed, and the second one is all right
+    first = finish(client, quiz, wrong_answer)
+    second = finish(client, quiz, key_answer)
+    assert first.score < second.score
+    superuser = django_user_model.objects.create_superuser("boss", password=PASSWORD)
+    request = rf.get("/admin/quiz/quiz/")
+    request.user = superuser
+    row = admin.site._registry[Quiz].get_queryset(request).get(pk=quiz.pk)
+    assert row.finished_count == 1
+    assert row.score_average == pytest.approx(float(first.score))
+
+
+def discussion_text(quiz) -> str:
+    """A sentence of the case that the exam never shows before its last step."""
+    shown = set(quiz.steps.values_list("reveals_sections", flat=True))
+    hidden = Section.objects.filter(case=quiz.case).exclude(pk__in=shown).first()
+    assert hidden is not None, "the demo keeps its discussion out of the quiz"
+    return hidden.body.split(".")[0][:60]
+
+
+def later_figure(quiz):
+    opening = quiz.steps.get(position=1).reveals_figures.all()
+    return quiz.case.figures.exclude(pk__in=opening).first()
+
+
+def test_while_an_exam_is_open_the_case_keeps_back_what_the_learner_has_not_reached(client, learner):
+    quiz = exam()
+    case = quiz.case
+    hidden = discussion_text(quiz)
+    figure = later_figure(quiz)
+    key_point = case.key_points.first()
+
+    whole = page(client, case.get_absolute_url() + "?whole=1")
+    assert hidden not in whole and key_point.statement[:40] not in whole
+    assert "An exam on this case is open" in whole
+    figure_url = reverse("cases:figure", args=[case.slug, figure.label])
+    held = client.get(figure_url)
+    assert held.status_code == 403 and figure.caption[:30] not in held.content.decode()
+    for word in ("dystrophic", "metastatic", "idiopathic", "iatrogenic"):
+        assert case.title not in page(client, reverse("cases:list") + f"?q={word}"), word
+
+    # The learner reaches the step that shows the figure: it opens, the rest stays closed.
+    attempt = start(client, quiz)
+    reveal_at = quiz.steps.filter(reveals_figures=figure).order_by("position").first().position
+    for step in quiz.steps.filter(position__lt=reveal_at).order_by("position"):
+        submit(client, attempt, step)
+    assert client.get(figure_url).status_code == 200
+    assert hidden not in page(client, case.get_absolute_url() + "?whole=1")
+
+    # Finished, with the answers open to them: the whole case is theirs to read.
+    for step in quiz.steps.filter(position__gte=reveal_at).order_by("position"):
+        submit(client, attempt, step)
+    assert hidden in page(client, case.get_absolute_url() + "?whole=1")
+    assert case.title in page(client, reverse("cases:list") + "?q=dystrophic")
+
+
+def test_signed_out_visitors_and_score_only_finishers_stay_held_until_the_exam_closes(client, learner):
+    quiz = exam(review_after=Quiz.ReviewAfter.NEVER, closes_at=timezone.now() + timedelta(days=1))
+    hidden = discussion_text(quiz)
+    finish(client, quiz)
+    assert hidden not in page(client, quiz.case.get_absolute_url() + "?whole=1"), "score only: still held"
+    visitor = type(client)()
+    assert hidden not in page(visitor, quiz.case.get_absolute_url() + "?whole=1")
+
+    Quiz.objects.filter(pk=quiz.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
+    assert hidden in page(visitor, quiz.case.get_absolute_url() + "?whole=1"), "a closed exam holds nothing back"
+
+
+def test_practice_quizzes_and_staff_see_the_whole_case(client, django_user_model):
+    quiz = load_demo_quiz()
+    hidden = discussion_text(quiz)
+    assert hidden in page(client, quiz.case.get_absolute_url() + "?whole=1")
+    assert quiz.case.title in page(client, reverse("cases:list") + "?q=dystrophic")
+
+    Quiz.objects.filter(pk=quiz.pk).update(mode=Quiz.Mode.EXAM)
+    staff = django_user_model.objects.create_user("teacher", password=PASSWORD, is_staff=True)
+    client.force_login(staff)
+    assert hidden in page(client, quiz.case.get_absolute_url() + "?whole=1")
