@@ -142,8 +142,29 @@ class QuizAdmin(admin.ModelAdmin):
 # --- Step --------------------------------------------------------------------------------------
 
 
+class AnsweredKindMixin:
+    """The kind of a question learners have answered stays as it is: their stored answers are of that kind."""
+
+    def clean_kind(self):
+        kind = self.cleaned_data.get("kind")
+        question = self.instance
+        if question.pk and kind != question.kind and question.responses.exists():
+            raise ValidationError(
+                "Learners have answered this question, so its kind cannot change: their answers are of this kind. "
+                "Withdraw it and add a new question instead."
+            )
+        return kind
+
+
+class QuestionInlineForm(AnsweredKindMixin, forms.ModelForm):
+    class Meta:
+        model = Question
+        fields = ["position", "kind", "prompt", "marks", "withdrawn"]
+
+
 class QuestionInline(admin.StackedInline):
     model = Question
+    form = QuestionInlineForm
     extra = 0
     show_change_link = True
     fields = ["position", "kind", "prompt", "marks", "withdrawn"]
@@ -166,6 +187,18 @@ class StepAdmin(CaseScopedMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(questions_total=Count("questions"))
+
+    def save_formset(self, request, form, formset, change):
+        """Marks changed here change answered questions' scores: logged like any other change of key."""
+        if formset.model is not Question:
+            return super().save_formset(request, form, formset, change)
+        changed = [f.instance for f in formset.initial_forms if f.has_changed() and f.instance.pk]
+        before = {q.pk: key_snapshot(q) for q in changed}
+        super().save_formset(request, form, formset, change)
+        for pk, snapshot in before.items():
+            question = Question.objects.filter(pk=pk).first()
+            if question is not None:
+                record_key_change(request, question, snapshot)
 
     @admin.display(description="questions", ordering="questions_total")
     def question_count(self, step):
@@ -256,7 +289,7 @@ class AcceptedAnswerInline(CaseScopedMixin, admin.StackedInline):
     fields = [("key", "text", "fraction"), "feedback", "key_points"]
 
 
-class QuestionForm(forms.ModelForm):
+class QuestionForm(AnsweredKindMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # A JSON field's hidden "initial" copy carries aria attributes, which a hidden input may not have.
@@ -339,21 +372,8 @@ class QuestionAdmin(CaseScopedMixin, admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         before = getattr(form, "key_before", None)
-        if before is None:
-            return
-        question = Question.objects.get(pk=form.instance.pk)
-        record = key_change_record(question=question, before=before, after=key_snapshot(question), user=request.user)
-        if record:
-            url = reverse("admin:quiz_question_regrade", args=[question.pk])
-            messages.warning(
-                request,
-                format_html(
-                    "Learners had already answered this question ({} answers): the change to its key is recorded. "
-                    'Their marks still follow the old key until you <a href="{}">regrade their answers</a>.',
-                    record.responses_affected,
-                    url,
-                ),
-            )
+        if before is not None:
+            record_key_change(request, Question.objects.get(pk=form.instance.pk), before)
 
     def get_urls(self):
         regrade = self.admin_site.admin_view(self.regrade_view)
@@ -402,6 +422,24 @@ class QuestionAdmin(CaseScopedMixin, admin.ModelAdmin):
         )
 
 
+def record_key_change(request, question: Question, before: dict) -> None:
+    """Log a change to an answered question's key, and offer the educator its regrade."""
+    record = key_change_record(question=question, before=before, after=key_snapshot(question), user=request.user)
+    if record:
+        url = reverse("admin:quiz_question_regrade", args=[question.pk])
+        messages.warning(
+            request,
+            format_html(
+                "Learners had already answered “{}” ({} answer{}): the change to its key is recorded. Their marks "
+                'still follow the old key until you <a href="{}">regrade their answers</a>.',
+                question,
+                record.responses_affected,
+                "" if record.responses_affected == 1 else "s",
+                url,
+            ),
+        )
+
+
 class PreviewFilter(admin.SimpleListFilter):
     title = "kind of attempt"
     parameter_name = "preview"
@@ -447,9 +485,14 @@ class AttemptAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        # An educator may delete their previews (to tidy up, or to delete a question only previews answered);
+        # An educator may delete their own previews (to tidy up, or to delete a question only previews answered);
         # a learner's attempt is their record and is never deleted here.
-        return obj is not None and obj.is_preview and super().has_delete_permission(request, obj)
+        return (
+            obj is not None
+            and obj.is_preview
+            and obj.user_id == request.user.pk
+            and super().has_delete_permission(request, obj)
+        )
 
     @admin.display(description="learner")
     def learner(self, attempt):

@@ -37,21 +37,17 @@ def token(attempt: Attempt, question: Question, key: str) -> str:
 
 
 def presented_order(attempt: Attempt, question: Question, keys: list[str]) -> list[str]:
-    """The order an ordering question's items are shown in: shuffled per attempt, never already correct.
+    """The order an ordering question's items are shown in: shuffled per attempt.
 
     The shuffle is seeded from the attempt's own random seed and the server's secret key, neither of
-    which reaches the browser, so the shown order cannot be undone into the key. The grader reads a
-    list left as shown as untouched, so the right order itself is never shown (the grader refuses keys
-    of fewer than three items, where that would give the answer away).
+    which reaches the browser, so the shown order cannot be undone into the key. Every order is equally
+    likely, the right one included: were it never shown, the order missing from a few attempts' pages
+    would be the answer. The form makes each position an explicit choice, so an answer in the shown
+    order is a deliberate one (``quiz.keys.grader_response``).
     """
     seed = salted_hmac("quiz.ordering-shuffle", f"{attempt.seed}:{question.pk}", algorithm="sha256").digest()
-    generator = random.Random(seed)
     shuffled = list(keys)
-    # Shuffle again while it comes out right: every other order stays equally likely.
-    while len(set(keys)) > 1:
-        generator.shuffle(shuffled)
-        if shuffled != keys:
-            break
+    random.Random(seed).shuffle(shuffled)
     return shuffled
 
 

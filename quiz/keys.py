@@ -128,11 +128,12 @@ def grader_response(question: Question, raw: Any) -> Any:
             matches = raw.get("matches")
             return matches if isinstance(matches, dict) else {}
         case Kind.ORDERING:
-            order, presented = raw.get("order"), raw.get("presented")
-            return ordering.OrderingResponse(
-                order=tuple(order) if isinstance(order, list) else (),
-                presented=tuple(presented) if isinstance(presented, list) else (),
-            )
+            # The shown order ("presented") is kept with the answer for the record, but not given to the grader:
+            # its "untouched list" rule is for drag-and-drop, where leaving the list as shown is no answer. Here
+            # the learner picks every position from an empty list, so an answer in the shown order is deliberate,
+            # and the shown order may be the right one (quiz.forms.presented_order).
+            order = raw.get("order")
+            return ordering.OrderingResponse(order=tuple(order) if isinstance(order, list) else (), presented=())
         case Kind.HOTSPOT:
             marks = tuple(tuple(mark) for mark in raw.get("marks") or () if isinstance(mark, list | tuple))
             regions = raw.get("regions")

@@ -52,40 +52,49 @@ def attempt_steps(attempt: Attempt) -> list[Step]:
 
 @dataclass(frozen=True)
 class ExamHold:
-    """What a learner may see of a case while one of its exams is in force and they may not see its answers."""
+    """What a learner may see of a case while an exam on it is in force and they may not see its answers.
+
+    ``quiz`` is the exam they may work on now; every other quiz on the case waits until the hold lifts,
+    since its steps and feedback would show what the exam keeps back.
+    """
 
     quiz: Quiz
     section_ids: frozenset[int]
     figure_ids: frozenset[int]
+
+    def allows(self, attempt: Attempt) -> bool:
+        """Whether this attempt may be worked on or looked at while the hold lasts."""
+        return attempt.quiz_id == self.quiz.pk and attempt.mode == Quiz.Mode.EXAM
 
 
 def exam_hold(case, *, user, owner_secret: str, now) -> ExamHold | None:
     """The case content a learner may see while an exam on it is open, or None when nothing is held back.
 
     Staff see everything. Anyone else sees what the exam has shown them so far (its first step, or the
-    steps their attempt has reached), until they have finished it and its answers are open to them.
+    steps their exam attempt has reached), until they have finished it and its answers are open to them.
+    With several exams in force on one case, they see only what every one of them allows.
     """
     if user is not None and user.is_authenticated and user.is_staff:
         return None
-    for quiz in Quiz.objects.published().filter(case=case, mode=Quiz.Mode.EXAM).select_related("case"):
+    mine = Attempt.objects.owned_by(user=user, owner_hash=owner_hash(owner_secret)).counted()
+    holds: list[tuple[Quiz, bool, Revealed]] = []
+    exams = Quiz.objects.published().filter(case=case, mode=Quiz.Mode.EXAM).select_related("case")
+    for quiz in exams.order_by("pk"):
         if not quiz.exam_in_force(now):
             continue
-        attempts = list(
-            Attempt.objects.owned_by(user=user, owner_hash=owner_hash(owner_secret))
-            .filter(quiz=quiz)
-            .select_related("quiz")
-            .order_by("-started_at")
-        )
+        # Only exam attempts count: one made while the quiz was in practice mode showed its answers as it went.
+        attempts = list(mine.filter(quiz=quiz, mode=Quiz.Mode.EXAM).select_related("quiz"))
         if any(a.is_finished and a.answers_visible(now) for a in attempts):
             continue
         in_progress = [a.current_position for a in attempts if not a.is_finished]
-        revealed = revealed_content(quiz, max(in_progress, default=1))
-        return ExamHold(
-            quiz=quiz,
-            section_ids=frozenset(s.pk for s in revealed.sections),
-            figure_ids=frozenset(f.pk for f in revealed.figures),
-        )
-    return None
+        holds.append((quiz, bool(in_progress), revealed_content(quiz, max(in_progress, default=1))))
+    if not holds:
+        return None
+    # The exam to work on: the one already begun, else the first.
+    quiz = next((q for q, begun, _ in holds if begun), holds[0][0])
+    sections = frozenset.intersection(*(frozenset(s.pk for s in r.sections) for _, _, r in holds))
+    figures = frozenset.intersection(*(frozenset(f.pk for f in r.figures) for _, _, r in holds))
+    return ExamHold(quiz=quiz, section_ids=sections, figure_ids=figures)
 
 
 def held_case_ids(*, user, owner_secret: str, now) -> set[int]:

@@ -55,7 +55,8 @@ def attempts_left(*, quiz: Quiz, user) -> int | None:
         return None
     if user is None or not user.is_authenticated:
         return 0
-    used = Attempt.objects.counted().filter(quiz=quiz, user=user).count()
+    # Attempts made while the quiz was in practice mode are not exam attempts (they showed the answers).
+    used = Attempt.objects.counted().filter(quiz=quiz, user=user, mode=Quiz.Mode.EXAM).count()
     return max(0, quiz.attempts_allowed - used)
 
 
@@ -135,7 +136,7 @@ def step_submit(*, attempt: Attempt, step: Step, try_number: int, raw_responses:
 
 def _step_submit_locked(attempt: Attempt, step: Step, try_number: int, raw_responses: dict[int, dict]):
     attempt = _lock(attempt)
-    if attempt.is_finished:
+    if _finish_if_closed(attempt, timezone.now()) or attempt.is_finished:
         return SubmitResult(Outcome.FINISHED)
     if step.position > attempt.current_position:
         return SubmitResult(Outcome.NOT_YET)
@@ -179,7 +180,7 @@ def step_give_up(*, attempt: Attempt, step: Step) -> SubmitResult:
     """Practice mode: stop trying this step and see the answer. Marks already earned are kept."""
     with transaction.atomic():
         attempt = _lock(attempt)
-        if attempt.is_finished:
+        if _finish_if_closed(attempt, timezone.now()) or attempt.is_finished:
             return SubmitResult(Outcome.FINISHED)
         if step.position != attempt.current_position:
             return SubmitResult(Outcome.NOT_YET if step.position > attempt.current_position else Outcome.DUPLICATE)
@@ -220,6 +221,37 @@ def _move_past(attempt: Attempt, position: int) -> bool:
     return False
 
 
+def attempt_finish_if_closed(*, attempt: Attempt, now=None) -> Attempt:
+    """An exam attempt still open when its quiz closes is finished with the answers given so far.
+
+    Once an exam closes the whole case opens to everyone, so no answer may be given after that.
+    Returns the attempt, fresh from the database if it was finished here.
+    """
+    now = now or timezone.now()
+    if not _past_closing(attempt, now) or attempt.is_finished:
+        return attempt
+    with transaction.atomic():
+        attempt = _lock(attempt)
+        _finish_if_closed(attempt, now)
+    return attempt
+
+
+def _past_closing(attempt: Attempt, now) -> bool:
+    closes_at = attempt.quiz.closes_at
+    return attempt.mode == Quiz.Mode.EXAM and closes_at is not None and now >= closes_at
+
+
+def _finish_if_closed(attempt: Attempt, now) -> bool:
+    """With the attempt's row locked: finish it if its exam has closed. Returns whether it did."""
+    if attempt.is_finished or not _past_closing(attempt, now):
+        return False
+    attempt.state = Attempt.State.FINISHED
+    attempt.finished_at = now
+    attempt.score, attempt.max_score = attempt_totals(attempt)
+    attempt.save(update_fields=["state", "finished_at", "score", "max_score"])
+    return True
+
+
 def attempt_skip_withdrawn(*, attempt: Attempt) -> Attempt:
     """If the step an attempt is on has been withdrawn, move the attempt on (or finish it). Returns it fresh."""
     with transaction.atomic():
@@ -256,33 +288,37 @@ def attempt_totals(attempt: Attempt) -> tuple[Decimal, Decimal]:
 
 
 def attempt_regrade(*, attempt: Attempt) -> int:
-    """Grade every stored response again with the current keys. Returns how many grades changed."""
-    changed = 0
+    """Grade every stored response of an attempt again with the current keys. Returns how many grades changed."""
     with transaction.atomic():
         attempt = _lock(attempt)
-        responses = list(
-            Response.objects.filter(step_attempt__attempt=attempt).prefetch_related(
-                Prefetch("question", queryset=Question.objects.prefetch_related("options", "zones", "accepted_answers"))
-            )
-        )
-        for response in responses:
-            question = response.question
-            grader = get_grader(question.kind)
-            grade = grader.grade(grading_key(question), grader_response(question, response.raw))
-            credits = [{"key": c.key, "fraction": c.fraction, "reason": c.reason} for c in grade.credits]
-            if (response.fraction, response.state, response.credits, response.grader_version) != (
-                grade.fraction,
-                grade.state.value,
-                credits,
-                grader.VERSION,
-            ):
-                response.fraction, response.state = grade.fraction, grade.state.value
-                response.credits, response.grader_version = credits, grader.VERSION
-                response.save(update_fields=["fraction", "state", "credits", "grader_version"])
-                changed += 1
+        changed = _regrade(Response.objects.filter(step_attempt__attempt=attempt))
         if attempt.is_finished:
             attempt.score, attempt.max_score = attempt_totals(attempt)
             attempt.save(update_fields=["score", "max_score"])
+    return changed
+
+
+def _regrade(responses) -> int:
+    """Grade the given stored responses again with their questions' current keys; save those that changed."""
+    changed = 0
+    responses = responses.prefetch_related(
+        Prefetch("question", queryset=Question.objects.prefetch_related("options", "zones", "accepted_answers"))
+    )
+    for response in responses:
+        question = response.question
+        grader = get_grader(question.kind)
+        grade = grader.grade(grading_key(question), grader_response(question, response.raw))
+        credits = [{"key": c.key, "fraction": c.fraction, "reason": c.reason} for c in grade.credits]
+        if (response.fraction, response.state, response.credits, response.grader_version) != (
+            grade.fraction,
+            grade.state.value,
+            credits,
+            grader.VERSION,
+        ):
+            response.fraction, response.state = grade.fraction, grade.state.value
+            response.credits, response.grader_version = credits, grader.VERSION
+            response.save(update_fields=["fraction", "state", "credits", "grader_version"])
+            changed += 1
     return changed
 
 
@@ -291,8 +327,16 @@ def question_regrade(*, question: Question, user=None) -> int:
 
     The question's pending key changes are marked as regraded, by whom and with how many grades changed.
     """
+    changed = 0
     attempts = Attempt.objects.filter(step_attempts__responses__question=question).distinct()
-    changed = sum(attempt_regrade(attempt=attempt) for attempt in attempts)
+    for attempt in attempts:
+        # Only this question's answers: another question's pending key change waits for its own regrade.
+        with transaction.atomic():
+            attempt = _lock(attempt)
+            changed += _regrade(Response.objects.filter(step_attempt__attempt=attempt, question=question))
+            if attempt.is_finished:
+                attempt.score, attempt.max_score = attempt_totals(attempt)
+                attempt.save(update_fields=["score", "max_score"])
     KeyChange.objects.filter(question=question, regraded_at=None).update(
         regraded_at=timezone.now(), regraded_by=user, grades_changed=changed
     )

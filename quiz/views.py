@@ -17,6 +17,7 @@ from quiz.ownership import owner_secret
 from quiz.services import (
     AttemptRefused,
     Outcome,
+    attempt_finish_if_closed,
     attempt_skip_withdrawn,
     attempt_start,
     attempts_left,
@@ -34,7 +35,25 @@ def _quiz_for(request, slug) -> Quiz:
 
 
 def _attempt(request, token) -> Attempt:
-    return selectors.attempt_owned(token, user=request.user, owner_secret=owner_secret(request.session))
+    attempt = selectors.attempt_owned(token, user=request.user, owner_secret=owner_secret(request.session))
+    return attempt_finish_if_closed(attempt=attempt)
+
+
+def _hold(request, case):
+    return selectors.exam_hold(case, user=request.user, owner_secret=owner_secret(request.session), now=timezone.now())
+
+
+def _held_back(request, quiz: Quiz, hold):
+    """The page a learner gets for another quiz on a case while an exam on it keeps content back."""
+    return render(request, "quiz/held_back.html", {"quiz": quiz, "case": quiz.case, "exam": hold.quiz}, status=403)
+
+
+def _blocked(request, attempt: Attempt):
+    """While an exam on the case is open to this learner, only their exam attempt may be worked on or read."""
+    hold = _hold(request, attempt.quiz.case)
+    if hold is not None and not attempt.is_preview and not hold.allows(attempt):
+        return _held_back(request, attempt.quiz, hold)
+    return None
 
 
 # Pages that show a learner's answers are never stored by a browser or a proxy (a shared computer).
@@ -42,6 +61,9 @@ def _attempt(request, token) -> Attempt:
 def quiz_start(request, slug):
     """The quiz's opening page; POST starts a new attempt."""
     quiz = _quiz_for(request, slug)
+    hold = _hold(request, quiz.case)
+    if hold is not None and hold.quiz != quiz:
+        return _held_back(request, quiz, hold)
     if request.method == "POST":
         if quiz.mode == Quiz.Mode.EXAM and not request.user.is_authenticated:
             messages.info(request, "Sign in to take this exam: your attempts are kept with your account.")
@@ -82,7 +104,10 @@ def quiz_preview(request, slug):
 
 @never_cache
 def attempt_resume(request, token):
-    attempt = attempt_skip_withdrawn(attempt=_attempt(request, token))
+    attempt = _attempt(request, token)
+    if blocked := _blocked(request, attempt):
+        return blocked
+    attempt = attempt_skip_withdrawn(attempt=attempt)
     if attempt.is_finished:
         return redirect("quiz:review", token=attempt.token)
     return redirect("quiz:step", token=attempt.token, position=attempt.current_position)
@@ -95,12 +120,18 @@ def _step_url(attempt: Attempt, position: int) -> str:
 @never_cache
 def attempt_step(request, token, position):
     attempt = _attempt(request, token)
+    if blocked := _blocked(request, attempt):
+        return blocked
     step = get_object_or_404(attempt.quiz.steps.all(), position=position)
     if step.withdrawn and not attempt.is_finished and position >= attempt.current_position:
         # Withdrawn by an educator before this attempt answered it: skip it and carry on.
         attempt = attempt_skip_withdrawn(attempt=attempt)
         messages.info(request, "That step was withdrawn by the quiz's educators; your attempt carries on without it.")
         return redirect("quiz:attempt", token=attempt.token)
+    if attempt.is_finished and request.method == "POST":
+        # Finished meanwhile: the last step answered in another tab, or the exam closed.
+        messages.info(request, "This attempt is finished: answers can no longer be given or changed.")
+        return redirect("quiz:review", token=attempt.token)
     if attempt.is_finished and request.method == "GET":
         return _render_committed_step(request, attempt, step)
     if position > attempt.current_position:
@@ -209,6 +240,8 @@ def _render_committed_step(request, attempt, step):
 @never_cache
 def attempt_review(request, token):
     attempt = _attempt(request, token)
+    if blocked := _blocked(request, attempt):
+        return blocked
     if not attempt.is_finished:
         messages.info(request, "The review opens when you have answered every step.")
         return redirect(_step_url(attempt, attempt.current_position))
@@ -227,9 +260,6 @@ def attempt_review(request, token):
             "reviews": selectors.step_reviews(attempt, selectors.attempt_steps(attempt)) if answers_visible else [],
             "may_start_again": quiz.is_open(now) and left != 0,
             "attempts_left": left,
-            "whole_case_open": selectors.exam_hold(
-                quiz.case, user=request.user, owner_secret=owner_secret(request.session), now=now
-            )
-            is None,
+            "whole_case_open": _hold(request, quiz.case) is None,
         },
     )

@@ -120,9 +120,9 @@ def start(name: str, command: list[str], env: dict[str, str], port: int, log_dir
     return server
 
 
-def start_gunicorn(name: str, env: dict[str, str], log_dir: Path) -> Server:
-    """gunicorn with the real deploy/gunicorn.conf.py, two workers, on a free loopback port."""
+def start_gunicorn(name: str, env: dict[str, str], log_dir: Path, workers: int = 2) -> Server:
+    """gunicorn with the real deploy/gunicorn.conf.py, two workers unless told, on a free loopback port."""
     port = free_port()
-    env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "2"}
+    env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": str(workers)}
     command = [GUNICORN, "--config", str(GUNICORN_CONF), "calcinosis_site.wsgi"]
     return start(name, command, env, port, log_dir, "/health/")

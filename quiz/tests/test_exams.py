@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Section
-from quiz.models import Attempt, Quiz
+from quiz.models import Attempt, Question, Quiz
 from quiz.tests.helpers import key_answer, load_demo_quiz, wrong_answer
 from quiz.tests.test_walkthrough import start, submit
 
@@ -195,3 +195,64 @@ def test_practice_quizzes_and_staff_see_the_whole_case(client, django_user_model
     staff = django_user_model.objects.create_user("teacher", password=PASSWORD, is_staff=True)
     client.force_login(staff)
     assert hidden in page(client, quiz.case.get_absolute_url() + "?whole=1")
+
+
+def practice_on_the_same_case(quiz) -> Quiz:
+    """A practice quiz on the exam's case whose one step shows the whole case."""
+    from quiz.models import Step
+
+    practice = Quiz.objects.create(case=quiz.case, title="Warm-up", slug="warm-up", status="published")
+    step = Step.objects.create(quiz=practice, position=1, title="Everything")
+    step.reveals_sections.add(*quiz.case.sections.all())
+    step.reveals_figures.add(*quiz.case.figures.all())
+    return practice
+
+
+def test_another_quiz_on_the_case_waits_while_the_exam_holds_content_back(client, learner):
+    quiz = exam(status="draft")
+    practice = practice_on_the_same_case(quiz)
+    hidden = discussion_text(quiz)
+    begun = start(client, practice)  # begun before the exam was published
+    Quiz.objects.filter(pk=quiz.pk).update(status="published")
+
+    for url in (
+        reverse("quiz:start", args=[practice.slug]),
+        reverse("quiz:step", args=[begun.token, 1]),
+        reverse("quiz:review", args=[begun.token]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 403, url
+        assert hidden not in response.content.decode()
+        assert "closed while an exam on this case is open" in response.content.decode()
+    assert client.post(reverse("quiz:start", args=[practice.slug])).status_code == 403
+
+    finish(client, quiz)
+    assert hidden in page(client, reverse("quiz:step", args=[begun.token, 1])), "the exam done, practice reopens"
+
+
+def test_an_exam_attempt_still_open_at_closing_time_is_finished_as_it_stands(client, learner):
+    quiz = exam(closes_at=timezone.now() + timedelta(hours=1))
+    attempt = start(client, quiz)
+    submit(client, attempt, quiz.steps.get(position=1))
+    Quiz.objects.filter(pk=quiz.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
+
+    late = submit(client, attempt, quiz.steps.get(position=2))
+    attempt.refresh_from_db()
+    assert attempt.is_finished
+    assert not attempt.step_attempts.filter(step__position=2, tries_used__gt=0).exists(), "no answer after closing"
+    assert "Your results" in late.content.decode()
+    first_step_marks = float(sum(q.marks for q in quiz.steps.get(position=1).questions.all()))
+    assert float(attempt.score) == first_step_marks
+    assert attempt.max_score == sum(q.marks for q in Question.objects.filter(step__quiz=quiz))
+
+
+def test_attempts_from_before_a_quiz_became_an_exam_neither_count_nor_lift_the_hold(client, learner):
+    quiz = load_demo_quiz()
+    finish(client, quiz)  # practice: the answers were shown step by step
+    Quiz.objects.filter(pk=quiz.pk).update(mode=Quiz.Mode.EXAM)
+    quiz.refresh_from_db()
+    hidden = discussion_text(quiz)
+    assert hidden not in page(client, quiz.case.get_absolute_url() + "?whole=1")
+    assert "You have 1 left." in page(client, reverse("quiz:start", args=[quiz.slug]))
+    practice_attempt = Attempt.objects.get(user=learner)
+    assert client.get(reverse("quiz:review", args=[practice_attempt.token])).status_code == 403

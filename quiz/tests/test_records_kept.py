@@ -5,7 +5,9 @@ import pytest
 from django.urls import reverse
 
 from cases.roles import sync_educator_group
+from quiz.keys import key_snapshot
 from quiz.models import Attempt, KeyChange, Option, Question, Response, Step
+from quiz.services import key_change_record, question_regrade
 from quiz.tests.helpers import load_demo_quiz
 from quiz.tests.test_authoring import inline_management
 from quiz.tests.test_walkthrough import start, submit
@@ -141,7 +143,7 @@ def test_changing_an_answered_key_is_logged_and_the_regrade_offered(client, educ
     for n, option in enumerate(question.options.order_by("position")):
         data[f"options-{n}-weight"] = "1" if option.key == other.key else "0"
     response = client.post(reverse("admin:quiz_question_change", args=[question.pk]), data, follow=True)
-    assert "Learners had already answered this question (1 answers)" in response.content.decode()
+    assert "(1 answer): the change to its key is recorded" in response.content.decode()
 
     change = KeyChange.objects.get()
     assert change.changed_by == educator and change.responses_affected == 1 and change.regraded_at is None
@@ -193,3 +195,64 @@ def test_a_question_withdrawn_after_it_was_answered_keeps_counting_for_that_atte
     newcomer = type(client)()
     later = start(newcomer, quiz)
     assert first.prompt[:40] not in newcomer.get(reverse("quiz:step", args=[later.token, 1])).content.decode()
+
+
+def test_the_step_page_can_neither_change_an_answered_kind_nor_change_marks_unlogged(client, educator, answered):
+    step = answered.quiz.steps.get(position=1)
+    questions = list(step.questions.order_by("position"))
+    data = {
+        "quiz": str(step.quiz_id),
+        "position": str(step.position),
+        "title": step.title,
+        "introduction": step.introduction,
+        **inline_management("questions", len(questions), len(questions)),
+    }
+    for n, q in enumerate(questions):
+        data.update({f"questions-{n}-id": str(q.pk), f"questions-{n}-step": str(step.pk),
+                     f"questions-{n}-position": str(q.position), f"questions-{n}-kind": q.kind,
+                     f"questions-{n}-prompt": q.prompt, f"questions-{n}-marks": str(q.marks)})  # fmt: skip
+    client.force_login(educator)
+    url = reverse("admin:quiz_step_change", args=[step.pk])
+
+    refused = client.post(url, {**data, "questions-0-kind": "free_text"})
+    assert refused.status_code == 200 and "its kind cannot change" in refused.content.decode()
+    assert Question.objects.get(pk=questions[0].pk).kind == questions[0].kind
+
+    client.post(url, {**data, "questions-0-marks": "50"})
+    assert Question.objects.get(pk=questions[0].pk).marks == 50
+    change = KeyChange.objects.get(question=questions[0])
+    assert change.before["marks"] != change.after["marks"] and change.changed_by == educator
+
+
+def test_regrading_one_question_leaves_another_pending_change_alone(client, answered):
+    quiz = answered.quiz
+    submit(client, answered, quiz.steps.get(position=2))
+    first = quiz.steps.get(position=1).questions.get()
+    single_best = quiz.steps.get(position=2).questions.get(kind=Question.Kind.SINGLE_BEST)
+    chosen = Response.objects.get(question=single_best).raw["choice"]
+    before = key_snapshot(single_best)
+    Option.objects.filter(question=single_best).update(weight=0)
+    Option.objects.filter(question=single_best).exclude(key=chosen).filter(position=1).update(weight=1)
+    if not Option.objects.filter(question=single_best, weight=1).exists():
+        Option.objects.filter(question=single_best).exclude(key=chosen).filter(position=2).update(weight=1)
+    pending = key_change_record(question=single_best, before=before, after=key_snapshot(single_best))
+    assert pending is not None
+
+    question_regrade(question=first)
+
+    assert Response.objects.get(question=single_best).fraction == 1.0, "another question's change waits"
+    pending.refresh_from_db()
+    assert pending.regraded_at is None
+    question_regrade(question=single_best)
+    assert Response.objects.get(question=single_best).fraction == 0.0
+
+
+def test_an_educator_cannot_delete_someone_elses_preview(client, educator, django_user_model):
+    quiz = load_demo_quiz()
+    boss = type(client)()
+    boss.force_login(django_user_model.objects.create_superuser("boss", password="pw"))
+    boss.post(reverse("quiz:preview", args=[quiz.slug]))
+    preview = Attempt.objects.get()
+    client.force_login(educator)
+    assert client.post(reverse("admin:quiz_attempt_delete", args=[preview.pk]), {"post": "yes"}).status_code == 403
+    assert Attempt.objects.filter(pk=preview.pk).exists()
