@@ -89,7 +89,10 @@ def post_pool(
     from quiz.models import Attempt
 
     pool = Attempt.objects.bulk_create(
-        Attempt(quiz=the_quiz, owner_hash=_owner_hash(session_key), mode=the_quiz.mode) for _ in range(attempts)
+        Attempt(
+            quiz=the_quiz, owner_hash=_owner_hash(session_key), mode=the_quiz.mode, rules=the_quiz.behaviour.rules()
+        )
+        for _ in range(attempts)
     )
     posts = []
     for step in the_quiz.steps.order_by("position")[:steps]:

@@ -14,9 +14,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.functional import cached_property
 
 from cases.markup import render_markdown
 from cases.models import Case, Figure, KeyPoint, Section
+from quiz.behaviours import Behaviour, for_quiz, from_rules
 
 
 class Status(models.TextChoices):
@@ -124,8 +126,9 @@ class Quiz(models.Model):
         return self.status == Status.PUBLISHED and self.case.status == Case.Status.PUBLISHED
 
     @property
-    def tries_allowed(self) -> int:
-        return 1 if self.mode == self.Mode.EXAM else max(1, self.max_tries)
+    def behaviour(self) -> Behaviour:
+        """The behaviour an attempt starting now runs under (quiz.behaviours)."""
+        return for_quiz(self)
 
     def is_open(self, now) -> bool:
         """Whether learners may start an attempt now (its dates allow it; publication is checked apart)."""
@@ -453,6 +456,11 @@ class Attempt(models.Model):
     # Seeds this attempt's shuffles. Never sent to the browser, so a page cannot be used to undo a shuffle.
     seed = models.CharField(max_length=32, default=new_seed, editable=False)
     mode = models.CharField(max_length=20, choices=Quiz.Mode, help_text="The quiz's mode when the attempt began.")
+    rules = models.JSONField(
+        default=dict,
+        editable=False,
+        help_text="The rules (tries, penalty) copied from the quiz when the attempt began (quiz.behaviours).",
+    )
     is_preview = models.BooleanField("educator preview", default=False)
     state = models.CharField(max_length=20, choices=State, default=State.IN_PROGRESS)
     current_position = models.PositiveSmallIntegerField(
@@ -481,13 +489,18 @@ class Attempt(models.Model):
     def is_finished(self) -> bool:
         return self.state == self.State.FINISHED
 
+    @cached_property
+    def behaviour(self) -> Behaviour:
+        """The rules this attempt runs under: those of its quiz when it began."""
+        return from_rules(self.rules)
+
     def answers_visible(self, now) -> bool:
         """Whether the learner may now see the expected answers and the reasoning of the steps they finished.
 
         Practice shows them after each step, and so does an educator's preview. An exam shows them once
         the attempt is over, and then only when the quiz's review setting allows.
         """
-        if self.mode == Quiz.Mode.PRACTICE or self.is_preview:
+        if self.behaviour.feedback_after_each_step or self.is_preview:
             return True
         if not self.is_finished:
             return False

@@ -213,7 +213,7 @@ class QuestionFeedback:
     marks: list[list[float]] = field(default_factory=list)  # hotspot marks, to draw on the review image
 
 
-def question_feedback(question: Question, responses: list[Response], penalty) -> QuestionFeedback:
+def question_feedback(attempt: Attempt, question: Question, responses: list[Response]) -> QuestionFeedback:
     """Everything the learner is told about one finished question."""
     responses = sorted(responses, key=lambda r: r.try_number)
     last = responses[-1] if responses else None
@@ -224,7 +224,7 @@ def question_feedback(question: Question, responses: list[Response], penalty) ->
         state=state,
         state_label=STATE_LABELS.get(state, state),
         tries=len(responses),
-        marks_awarded=question_mark(responses, penalty, question.marks),
+        marks_awarded=question_mark(attempt, responses, question.marks),
         marks_possible=float(question.marks),
         your_answer=[],
         expected_answer=[],
@@ -403,12 +403,11 @@ def step_reviews(attempt: Attempt, steps: list[Step]) -> list[StepReview]:
     responses: dict[int, list[Response]] = {}
     for response in Response.objects.filter(step_attempt__attempt=attempt, question__step_id__in=step_ids):
         responses.setdefault(response.question_id, []).append(response)
-    penalty = 0 if attempt.mode == Quiz.Mode.EXAM else attempt.quiz.penalty_per_try
     by_step: dict[int, list[QuestionFeedback]] = {s.pk: [] for s in steps}
     for question in questions:
         if question.withdrawn and question.pk not in responses:
             continue  # withdrawn before this attempt answered it: never asked, never counted
-        by_step[question.step_id].append(question_feedback(question, responses.get(question.pk, []), penalty))
+        by_step[question.step_id].append(question_feedback(attempt, question, responses.get(question.pk, [])))
     return [StepReview(step, by_step[step.pk]) for step in steps]
 
 

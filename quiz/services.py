@@ -80,6 +80,8 @@ def attempt_start(*, quiz: Quiz, user=None, owner_secret: str = "", is_preview: 
             user=user if signed_in else None,
             owner_hash="" if signed_in else owner_hash(owner_secret),
             mode=quiz.mode,
+            # The rules are the attempt's own from now on: changing the quiz does not change them.
+            rules=quiz.behaviour.rules(),
             is_preview=is_preview,
         )
 
@@ -108,16 +110,9 @@ def attempts_claim(*, user, owner_secret: str) -> int:
     return Attempt.objects.filter(user=None, owner_hash=owner_hash(owner_secret)).update(user=user, owner_hash="")
 
 
-def tries_allowed(attempt: Attempt) -> int:
-    return 1 if attempt.mode == Quiz.Mode.EXAM else attempt.quiz.tries_allowed
-
-
-def question_mark(responses: "list[Response]", penalty: Decimal | float, marks: Decimal | float) -> float:
-    """Marks earned on one question: the best try, less the penalty for each try before it."""
-    best = 0.0
-    for response in responses:
-        best = max(best, response.fraction - float(penalty) * (response.try_number - 1))
-    return round(max(0.0, best) * float(marks), 6)
+def question_mark(attempt: Attempt, responses: "list[Response]", marks: Decimal | float) -> float:
+    """Marks earned on one question under the attempt's rules (its behaviour)."""
+    return attempt.behaviour.question_mark([(r.try_number, r.fraction) for r in responses], float(marks))
 
 
 def _lock(attempt: Attempt) -> Attempt:
@@ -170,18 +165,20 @@ def _step_submit_locked(attempt: Attempt, step: Step, try_number: int, raw_respo
     step_attempt.tries_used = try_number
     step_attempt.save(update_fields=["tries_used"])
 
-    if all_correct or try_number >= tries_allowed(attempt):
+    if all_correct or not attempt.behaviour.may_try_again(try_number):
         finished = _commit(attempt, step_attempt)
         return SubmitResult(Outcome.RECORDED, step_committed=True, attempt_finished=finished)
     return SubmitResult(Outcome.RECORDED)
 
 
 def step_give_up(*, attempt: Attempt, step: Step) -> SubmitResult:
-    """Practice mode: stop trying this step and see the answer. Marks already earned are kept."""
+    """Stop trying this step and see the answer, where the behaviour allows it. Marks already earned are kept."""
     with transaction.atomic():
         attempt = _lock(attempt)
         if _finish_if_closed(attempt, timezone.now()) or attempt.is_finished:
             return SubmitResult(Outcome.FINISHED)
+        if not attempt.behaviour.learner_may_give_up:
+            return SubmitResult(Outcome.NOT_YET)
         if step.position != attempt.current_position:
             return SubmitResult(Outcome.NOT_YET if step.position > attempt.current_position else Outcome.DUPLICATE)
         step_attempt, _ = StepAttempt.objects.get_or_create(attempt=attempt, step=step)
@@ -280,9 +277,8 @@ def attempt_totals(attempt: Attempt) -> tuple[Decimal, Decimal]:
     by_question: dict[int, list[Response]] = {}
     for response in responses:
         by_question.setdefault(response.question_id, []).append(response)
-    penalty = 0 if attempt.mode == Quiz.Mode.EXAM else attempt.quiz.penalty_per_try
     questions = list(questions.only("pk", "marks"))
-    score = sum(question_mark(by_question.get(q.pk, []), penalty, q.marks) for q in questions)
+    score = sum(question_mark(attempt, by_question.get(q.pk, []), q.marks) for q in questions)
     maximum = sum(float(q.marks) for q in questions)
     return Decimal(str(round(score, 3))), Decimal(str(round(maximum, 3)))
 

@@ -23,7 +23,6 @@ from quiz.services import (
     attempts_left,
     step_give_up,
     step_submit,
-    tries_allowed,
 )
 
 
@@ -160,9 +159,10 @@ def attempt_step(request, token, position):
                 raw_responses=form.raw_responses(),
             )
             _tell(request, result.outcome)
-            if result.attempt_finished and attempt.mode == Quiz.Mode.EXAM:
+            # Without feedback after each step, a finished step leads straight on to the next (or the results).
+            if result.attempt_finished and not attempt.behaviour.feedback_after_each_step:
                 return redirect("quiz:review", token=attempt.token)
-            if result.step_committed and attempt.mode == Quiz.Mode.EXAM:
+            if result.step_committed and not attempt.behaviour.feedback_after_each_step:
                 return redirect(_step_url(attempt, _next_position(attempt, position)))
             return redirect(_step_url(attempt, position))
         return _render_step(request, attempt, step, step_attempt, form)
@@ -216,9 +216,10 @@ def _render_step(request, attempt, step, step_attempt, form):
         {
             "form": form,
             "tries_used": tries_used,
-            "tries_allowed": tries_allowed(attempt),
-            "latest_states": selectors.latest_states(step_attempt) if attempt.mode == Quiz.Mode.PRACTICE else {},
-            "is_practice": attempt.mode == Quiz.Mode.PRACTICE,
+            "behaviour": attempt.behaviour,
+            "latest_states": selectors.latest_states(step_attempt)
+            if attempt.behaviour.feedback_after_each_step
+            else {},
         }
     )
     return render(request, "quiz/step.html", context)

@@ -51,7 +51,7 @@ def build_site():
     make_figure(other.case, 2, "2B", width=300, height=500)
 
     for user in [learner, None]:
-        attempt = Attempt.objects.create(quiz=quiz, user=user, mode=quiz.mode)
+        attempt = Attempt.objects.create(quiz=quiz, user=user, mode=quiz.mode, rules=quiz.behaviour.rules())
         for step in quiz.steps.all():
             step_attempt = StepAttempt.objects.create(
                 attempt=attempt, step=step, tries_used=2, committed_at=timezone.now()
