@@ -50,13 +50,13 @@ def advanced_attempt(the_quiz, session_key: str, position: int):
     """An attempt whose current step is ``position``: the steps before it answered and committed."""
     from django.contrib.sessions.backends.db import SessionStore
 
+    from quiz.kinds import get_kind
     from quiz.ownership import owner_secret
     from quiz.services import attempt_start, step_submit
-    from quiz.tests.helpers import key_answer
 
     attempt = attempt_start(quiz=the_quiz, owner_secret=owner_secret(SessionStore(session_key=session_key)))
     for step in the_quiz.steps.filter(position__lt=position).order_by("position"):
-        answers = {q.pk: key_answer(q, attempt) for q in step_questions(step)}
+        answers = {q.pk: get_kind(q.kind).correct_response(q, attempt) for q in step_questions(step)}
         step_submit(attempt=attempt, step=step, try_number=1, raw_responses=answers)
     attempt.refresh_from_db()
     assert attempt.current_position == position, attempt.current_position
@@ -66,16 +66,13 @@ def advanced_attempt(the_quiz, session_key: str, position: int):
 def _form_data(attempt, questions) -> dict:
     """What a browser posts for the key's answers: as ``quiz.tests.helpers.step_post``, with questions fetched once."""
     from quiz.forms import StepForm
-    from quiz.models import Question
-    from quiz.tests.helpers import key_answer
+    from quiz.kinds import get_kind
 
     form = StepForm(attempt=attempt, questions=questions)
-    form.fill_from_responses([SimpleNamespace(question_id=q.pk, raw=key_answer(q, attempt)) for q in questions])
-    data = {"try_number": "1", "action": "submit", **form.initial}
-    for part in form.parts:
-        if part.question.kind == Question.Kind.HOTSPOT:
-            data[f"{part.prefix}-mark"] = [f"{x},{y}" for x, y in part.marks]
-    return data
+    form.fill_from_responses(
+        [SimpleNamespace(question_id=q.pk, raw=get_kind(q.kind).correct_response(q, attempt)) for q in questions]
+    )
+    return {"try_number": "1", "action": "submit", **form.posted_data()}
 
 
 def post_pool(

@@ -17,34 +17,17 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from cases.models import Figure, KeyPoint, Section
-from quiz.keys import OPTION_KINDS, authoring_problems, key_snapshot
+from quiz.keys import authoring_problems, key_snapshot
+from quiz.kinds import KINDS, all_kinds
+from quiz.kinds.base import ANSWERS, OPTIONS, ZONES
 from quiz.models import AcceptedAnswer, Attempt, KeyChange, Option, Question, Quiz, Response, Step, Zone
 from quiz.services import key_change_record, question_regrade
-
-Kind = Question.Kind
-
-SCORING_RULES = {
-    Kind.SINGLE_BEST: "Scores the weight of the chosen option: give the best answer weight 1, others 0 "
-    "(or partial credit such as 0.5).",
-    Kind.MULTIPLE_RESPONSE: "Adds up the weights of the ticked options, between 0 and 1. Right options' weights "
-    "must add up to 1; wrong options need negative weights, so that ticking every box scores 0 or less.",
-    Kind.MULTIPLE_TRUE_FALSE: "Each statement earns an equal share for a right true/false answer; “don’t know” "
-    'scores 0. Optional penalty for a wrong answer in the settings, e.g. {"penalty": 0.5}.',
-    Kind.MATCHING: "Stems are options with a matching choice key; choices are options without one. Score = "
-    "stems matched correctly ÷ stems.",
-    Kind.ORDERING: "Enter the items in the CORRECT order (positions 1, 2, 3...); learners see them shuffled. Each "
-    "item followed by the right item earns a share; a list left untouched is not an answer.",
-    Kind.HOTSPOT: "Draw zones on the figure. Score = correct zones marked ÷ the larger of (correct zones, marks "
-    "placed), so scattering marks does not pay. Wrong zones are offered in the keyboard list as distractors.",
-    Kind.FREE_TEXT: "Matched against the accepted answers after ignoring case, accents, punctuation and "
-    'British/American spelling; small typos are accepted unless the settings say {"typo_tolerance": false}.',
-}
 
 
 def scoring_rules_html():
     return format_html(
         "<p>How each kind is scored:</p><ul>{}</ul>",
-        format_html_join("", "<li><strong>{}</strong>: {}</li>", ((k.label, SCORING_RULES[k]) for k in Kind)),
+        format_html_join("", "<li><strong>{}</strong>: {}</li>", ((k.label, k.scoring_rule) for k in all_kinds())),
     )
 
 
@@ -211,9 +194,8 @@ class StepAdmin(CaseScopedMixin, admin.ModelAdmin):
 class KindCheckedFormSet(forms.BaseInlineFormSet):
     """Checks the whole question with its grader's rules, using this formset's unsaved rows."""
 
-    kinds: set = set()
     row_name = "rows"
-    rows_argument = ""
+    rows_argument = ""  # the kind of child rows (quiz.kinds.base), and their argument to authoring_problems
 
     def clean(self):
         super().clean()
@@ -225,7 +207,8 @@ class KindCheckedFormSet(forms.BaseInlineFormSet):
             if (form.has_changed() or form.instance.pk) and not self._should_delete_form(form)
         ]
         question = self.instance
-        if question.kind not in self.kinds:
+        kind = KINDS.get(question.kind)
+        if kind is None or kind.rows != self.rows_argument:
             if rows:
                 raise ValidationError(
                     f"A {question.get_kind_display().lower()} question does not use {self.row_name}: "
@@ -238,21 +221,18 @@ class KindCheckedFormSet(forms.BaseInlineFormSet):
 
 
 class OptionFormSet(KindCheckedFormSet):
-    kinds = OPTION_KINDS
     row_name = "options"
-    rows_argument = "options"
+    rows_argument = OPTIONS
 
 
 class ZoneFormSet(KindCheckedFormSet):
-    kinds = {Kind.HOTSPOT}
     row_name = "zones"
-    rows_argument = "zones"
+    rows_argument = ZONES
 
 
 class AnswerFormSet(KindCheckedFormSet):
-    kinds = {Kind.FREE_TEXT}
     row_name = "accepted answers"
-    rows_argument = "answers"
+    rows_argument = ANSWERS
 
 
 class OptionInline(CaseScopedMixin, admin.StackedInline):
@@ -314,11 +294,12 @@ class QuestionForm(AnsweredKindMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         kind, figure, step = cleaned.get("kind"), cleaned.get("figure"), cleaned.get("step")
-        if kind == Kind.HOTSPOT and not figure:
-            self.add_error("figure", "A hotspot question needs the figure the learner marks.")
+        needs_figure = kind in KINDS and KINDS[kind].needs_figure
+        if needs_figure and not figure:
+            self.add_error("figure", "This kind of question needs the figure the learner marks.")
         if figure and step and figure.case_id != step.quiz.case_id:
             self.add_error("figure", "Choose a figure of this quiz's case.")
-        if figure and step and kind == Kind.HOTSPOT:
+        if figure and step and needs_figure:
             revealed = Figure.objects.filter(
                 pk=figure.pk, revealed_by_steps__quiz=step.quiz, revealed_by_steps__position__lte=step.position
             )
@@ -353,7 +334,8 @@ class QuestionAdmin(CaseScopedMixin, admin.ModelAdmin):
                     "description": scoring_rules_html(),
                 },
             ),  # fmt: skip
-            ("Image hotspot", {"fields": ["figure", "zone_editor"]}),
+            # Headed by the kinds that use it (its label names the kind; the figure is theirs alone).
+            (" / ".join(k.label for k in all_kinds() if k.needs_figure), {"fields": ["figure", "zone_editor"]}),
             ("Feedback", {"fields": ["hint", "feedback", "key_points", "settings"]}),
         ]
 

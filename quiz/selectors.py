@@ -11,19 +11,17 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 
 from cases.models import Figure, KeyPoint, Section
-from quiz.keys import zone_shape
+from quiz.kinds import get_kind
 from quiz.models import AcceptedAnswer, Attempt, Option, Question, Quiz, Response, Step, StepAttempt, Zone
 from quiz.ownership import owner_hash
 from quiz.services import question_mark
 
-Kind = Question.Kind
 STATE_LABELS = {
     "correct": "Correct",
     "partially_correct": "Partially correct",
     "incorrect": "Incorrect",
     "incomplete": "Not answered",
 }
-TRUE_FALSE_LABELS = {"true": "True", "false": "False", "dont_know": "Don’t know"}
 
 
 def attempt_owned(token, *, user, owner_secret: str) -> Attempt:
@@ -210,7 +208,16 @@ class QuestionFeedback:
     expected_answer: list[str]
     notes: list[FeedbackNote] = field(default_factory=list)
     key_points: list[KeyPoint] = field(default_factory=list)
-    marks: list[list[float]] = field(default_factory=list)  # hotspot marks, to draw on the review image
+    marks: list[list[float]] = field(default_factory=list)  # marks placed on the figure, to draw on the review
+
+    @property
+    def shows_figure(self) -> bool:
+        """Whether the review shows the question's figure (with the learner's marks on it)."""
+        return get_kind(self.question.kind).needs_figure and self.question.figure_id is not None
+
+    def note(self, item, good: bool | None, verdict: str, subject: str | None = None) -> None:
+        """A note on an option, zone or accepted answer: what the learner did with it, and its feedback."""
+        self.notes.append(FeedbackNote(subject if subject is not None else item.text, verdict, item.feedback, good))
 
 
 def question_feedback(attempt: Attempt, question: Question, responses: list[Response]) -> QuestionFeedback:
@@ -229,16 +236,7 @@ def question_feedback(attempt: Attempt, question: Question, responses: list[Resp
         your_answer=[],
         expected_answer=[],
     )
-    describe = {
-        Kind.SINGLE_BEST: _describe_single_best,
-        Kind.MULTIPLE_RESPONSE: _describe_multiple_response,
-        Kind.MULTIPLE_TRUE_FALSE: _describe_true_false,
-        Kind.MATCHING: _describe_matching,
-        Kind.ORDERING: _describe_ordering,
-        Kind.HOTSPOT: _describe_hotspot,
-        Kind.FREE_TEXT: _describe_free_text,
-    }[question.kind]
-    relevant = describe(question, raw, feedback, last)
+    relevant = get_kind(question.kind).describe(question, raw, feedback, last)
     points: dict[int, KeyPoint] = {}
     for item in [*relevant, question]:
         for point in item.key_points.all():
@@ -247,139 +245,6 @@ def question_feedback(attempt: Attempt, question: Question, responses: list[Resp
     if question.feedback:
         feedback.notes.append(FeedbackNote("", "", question.feedback, None))
     return feedback
-
-
-def _options(question):
-    return sorted(question.options.all(), key=lambda o: o.position)
-
-
-def _note(feedback: QuestionFeedback, item, good: bool | None, verdict: str, subject: str | None = None):
-    feedback.notes.append(FeedbackNote(subject if subject is not None else item.text, verdict, item.feedback, good))
-
-
-def _describe_single_best(question, raw, feedback, response):
-    options = _options(question)
-    chosen = next((o for o in options if o.key == raw.get("choice")), None)
-    feedback.your_answer = [chosen.text] if chosen else []
-    best = max((o.weight for o in options), default=0)
-    feedback.expected_answer = [o.text for o in options if o.weight == best]
-    if chosen:
-        right = chosen.weight == best
-        _note(feedback, chosen, right, "Your answer: right." if right else "Your answer: not the best one.")
-    for option in options:
-        if option.weight == best and option is not chosen:
-            _note(feedback, option, None, "The best answer.")
-    return [chosen] if chosen else [o for o in options if o.weight == best]
-
-
-def _describe_multiple_response(question, raw, feedback, response):
-    options = _options(question)
-    ticked = set(raw.get("ticked") or [])
-    feedback.your_answer = [o.text for o in options if o.key in ticked]
-    feedback.expected_answer = [o.text for o in options if o.weight > 0]
-    relevant = []
-    for option in options:
-        is_right, was_ticked = option.weight > 0, option.key in ticked
-        if was_ticked or is_right:
-            verdict = {
-                (True, True): "You ticked it: right.",
-                (True, False): "You missed it.",
-                (False, True): "You ticked it: wrong.",
-            }[(is_right, was_ticked)]
-            _note(feedback, option, is_right == was_ticked, verdict)
-            relevant.append(option)
-    return relevant
-
-
-def _describe_true_false(question, raw, feedback, response):
-    answers = raw.get("answers") or {}
-    options = _options(question)
-    for option in options:
-        given = answers.get(option.key)
-        feedback.your_answer.append(f"{option.text}: {TRUE_FALSE_LABELS.get(given, 'not answered')}")
-        feedback.expected_answer.append(f"{option.text}: {'True' if option.is_true else 'False'}")
-        right = given in ("true", "false") and (given == "true") == bool(option.is_true)
-        said = TRUE_FALSE_LABELS.get(given, "nothing")
-        verdict = f"You said {said}: {'right' if right else 'wrong'}." if given in ("true", "false") else (
-            f"You said {said}.")  # fmt: skip
-        _note(feedback, option, right if given in ("true", "false") else None, verdict)
-    return options
-
-
-def _describe_matching(question, raw, feedback, response):
-    matches = raw.get("matches") or {}
-    options = _options(question)
-    choices = {o.key: o.text for o in options if not o.match_key}
-    stems = [o for o in options if o.match_key]
-    for stem in stems:
-        given = matches.get(stem.key)
-        feedback.your_answer.append(f"{stem.text} → {choices.get(given, 'not matched')}")
-        feedback.expected_answer.append(f"{stem.text} → {choices.get(stem.match_key, stem.match_key)}")
-        right = given == stem.match_key
-        verdict = f"You matched it to {choices.get(given, 'nothing')}: {'right' if right else 'wrong'}."
-        _note(feedback, stem, right, verdict)
-    return stems
-
-
-def _describe_ordering(question, raw, feedback, response):
-    options = {o.key: o for o in question.options.all()}
-    feedback.your_answer = [options[k].text for k in raw.get("order") or [] if k in options]
-    correct = _options(question)
-    feedback.expected_answer = [o.text for o in correct]
-    for number, option in enumerate(correct, start=1):
-        if option.feedback:
-            _note(feedback, option, None, f"Comes {_ordinal(number)}.")
-    return correct
-
-
-def _ordinal(number: int) -> str:
-    return {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth"}.get(number, f"number {number}")
-
-
-def _describe_hotspot(question, raw, feedback, response):
-    zones = sorted(question.zones.all(), key=lambda z: z.label)
-    marks = [m for m in raw.get("marks") or [] if isinstance(m, list) and len(m) == 2]
-    regions = set(raw.get("regions") or [])
-    feedback.marks = marks
-    hit = set()
-    for zone in zones:
-        try:
-            shape = zone_shape(zone)
-        except ValueError:
-            continue
-        if zone.key in regions or any(shape.contains(x, y) for x, y in marks):
-            hit.add(zone.key)
-    parts = []
-    if marks:
-        parts.append(f"{len(marks)} mark{'s' if len(marks) != 1 else ''} on the image")
-    parts += [f"Region: {z.label}" for z in zones if z.key in regions]
-    feedback.your_answer = parts
-    feedback.expected_answer = [z.label for z in zones if z.correct]
-    relevant = []
-    for zone in zones:
-        was_hit = zone.key in hit
-        if was_hit or zone.correct:
-            verdict = {
-                (True, True): "You marked it: right.",
-                (True, False): "You missed it.",
-                (False, True): "You marked it: wrong.",
-            }[(zone.correct, was_hit)]
-            _note(feedback, zone, was_hit == zone.correct, verdict, subject=zone.label)
-            relevant.append(zone)
-    return relevant
-
-
-def _describe_free_text(question, raw, feedback, response):
-    text = raw.get("text") or ""
-    answers = sorted(question.accepted_answers.all(), key=lambda a: -a.fraction)
-    feedback.your_answer = [text] if text else []
-    feedback.expected_answer = [answers[0].text] if answers else []
-    # The grader's credits name the accepted answer it matched, if any.
-    matched_keys = {c.get("key") for c in (response.credits if response else []) if c.get("key")}
-    matched = [a for a in answers if a.key in matched_keys]
-    for answer in matched:
-        _note(feedback, answer, answer.fraction > 0, f"Your answer matched “{answer.text}”.", subject="")
-    return matched or answers[:1]
 
 
 @dataclass

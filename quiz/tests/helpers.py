@@ -4,8 +4,9 @@ from types import SimpleNamespace
 
 from django.core.management import call_command
 
-from quiz.forms import StepForm, presented_order
-from quiz.keys import zone_shape
+from quiz.forms import StepForm
+from quiz.kinds import get_kind
+from quiz.kinds.ordering import presented_order
 from quiz.models import Attempt, Question, Quiz, Step
 
 Kind = Question.Kind
@@ -23,25 +24,7 @@ def load_demo_quiz(**changes) -> Quiz:
 
 def key_answer(question: Question, attempt: Attempt) -> dict:
     """The raw response that the key scores 1."""
-    options = sorted(question.options.all(), key=lambda o: o.position)
-    match question.kind:
-        case Kind.SINGLE_BEST:
-            return {"choice": max(options, key=lambda o: o.weight).key}
-        case Kind.MULTIPLE_RESPONSE:
-            return {"ticked": [o.key for o in options if o.weight > 0]}
-        case Kind.MULTIPLE_TRUE_FALSE:
-            return {"answers": {o.key: "true" if o.is_true else "false" for o in options}}
-        case Kind.MATCHING:
-            return {"matches": {o.key: o.match_key for o in options if o.match_key}}
-        case Kind.ORDERING:
-            keys = [o.key for o in options]
-            return {"order": keys, "presented": presented_order(attempt, question, keys)}
-        case Kind.HOTSPOT:
-            targets = [z for z in question.zones.all() if z.correct]
-            return {"marks": [list(zone_shape(z).centre()) for z in targets], "regions": []}
-        case Kind.FREE_TEXT:
-            return {"text": next(a.text for a in question.accepted_answers.all() if a.fraction == 1)}
-    raise AssertionError(question.kind)
+    return get_kind(question.kind).correct_response(question, attempt)
 
 
 def wrong_answer(question: Question, attempt: Attempt) -> dict:
@@ -74,13 +57,7 @@ def step_post(attempt: Attempt, step: Step, answers: dict[int, dict], try_number
     questions = list(step.questions.prefetch_related("options", "zones", "figure__renditions").order_by("position"))
     form = StepForm(attempt=attempt, questions=questions)
     form.fill_from_responses([SimpleNamespace(question_id=q, raw=raw) for q, raw in answers.items()])
-    data = {"try_number": str(try_number), "action": "submit"}
-    for name, value in form.initial.items():
-        data[name] = value
-    for part in form.parts:
-        if part.question.kind == Kind.HOTSPOT:
-            data[f"{part.prefix}-mark"] = [f"{x},{y}" for x, y in part.marks]
-    return data
+    return {"try_number": str(try_number), "action": "submit", **form.posted_data()}
 
 
 def answers_for(step: Step, attempt: Attempt, answer=key_answer) -> dict[int, dict]:

@@ -158,7 +158,7 @@ def test_a_practice_quiz_stays_open_to_anyone_signed_out(client):
 
 
 def test_the_right_order_may_be_shown_and_answering_it_scores_full_marks(client):
-    from quiz.forms import presented_order
+    from quiz.kinds.ordering import presented_order
     from quiz.tests.helpers import step_post
 
     quiz = make_quiz(kinds=[Question.Kind.ORDERING])

@@ -1,0 +1,127 @@
+"""What a question kind means on the Django side: the hooks every kind module fills in.
+
+A kind module (one per kind, beside its grader in ``quiz.grading``) subclasses ``QuestionKind`` once and
+is listed in the registry (``quiz.kinds``). Everything the rest of the quiz app needs to know about a
+kind is asked of it: the step form, the admin, the bridge to the grader (``quiz.keys``) and the
+feedback (``quiz.selectors``) hold no per-kind code of their own.
+
+The raw response is what is stored for one try (``Response.raw``): plain JSON in stable keys, never in
+option positions or page tokens. Each kind's docstring declares its shape, and ``RAW_VERSION`` says
+which shape it is, so that a later change of shape can tell old responses from new ones.
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+from quiz.grading import Grader, get_grader
+from quiz.models import Option, Question
+
+# The child rows a kind's key is made of: options, zones or accepted answers (the ``quiz.keys.grading_key``
+# argument names, and the admin inlines' formsets).
+OPTIONS, ZONES, ANSWERS = "options", "zones", "answers"
+
+
+def sorted_options(question: Question) -> list[Option]:
+    """A question's options in their display order (for items to put in order, the right order)."""
+    return sorted(question.options.all(), key=lambda o: o.position)
+
+
+def question_settings(question: Question) -> dict:
+    """The question's knobs (``Question.settings``), or none when they are not a JSON object."""
+    return question.settings if isinstance(question.settings, dict) else {}
+
+
+class QuestionKind:
+    """One kind of question. Subclasses set the attributes and override the hooks their kind needs.
+
+    ``form`` below is the learner's ``quiz.forms.StepForm`` and ``part`` its ``QuestionPart`` for one
+    question; the form offers ``form.token(question, key)`` (an opaque stand-in for a stable key, safe
+    to put in the page), ``form.add_field(part, suffix, field)`` and ``form.choices(part, rows)``.
+    """
+
+    #: The ``Question.Kind`` value, which is also the grader's ``KIND``.
+    name: str = ""
+    #: Which shape of raw response this kind stores (declared in the kind module's docstring).
+    RAW_VERSION: int = 1
+    #: The child rows the key is made of: ``OPTIONS``, ``ZONES`` or ``ANSWERS``. The admin refuses the others.
+    rows: str = OPTIONS
+    #: Whether the question needs a figure (``Question.figure``) to be answered.
+    needs_figure: bool = False
+    #: What the learner reads under the question: how to answer and how it is scored.
+    scoring_help: str = ""
+    #: What the educator reads in the admin: how the key is written and how answers are scored.
+    scoring_rule: str = ""
+    #: A template drawing the question's fields, when the default (each field in turn) will not do.
+    form_template: str = ""
+    #: What the learner is told when they submit without answering.
+    missing_message: str = "Answer this question before submitting."
+
+    def __repr__(self) -> str:
+        return f"<question kind {self.name}>"
+
+    @property
+    def label(self) -> str:
+        return Question.Kind(self.name).label
+
+    @property
+    def grader(self) -> Grader:
+        return get_grader(self.name)
+
+    def saved_rows(self, question: Question) -> list:
+        """The question's saved (prefetched) child rows of the kind this kind uses."""
+        related = {OPTIONS: "options", ZONES: "zones", ANSWERS: "accepted_answers"}[self.rows]
+        return list(getattr(question, related).all())
+
+    # --- the learner's step form ----------------------------------------------------------------
+
+    def add_fields(self, form, part) -> None:
+        """Add the question's field(s) to the step form (``form.add_field``), and whatever ``part`` shows."""
+        raise NotImplementedError
+
+    def fill_initial(self, form, part, raw: dict) -> None:
+        """Pre-fill the form (``form.initial``, or ``part``) from a previous try's raw response."""
+        raise NotImplementedError
+
+    def missing_answer(self, part, values: list) -> str:
+        """Why the cleaned values (in ``part.field_names`` order) are no answer at all; "" when they are one."""
+        return "" if any(values) else self.missing_message
+
+    def raw_response(self, form, part, values: dict[str, Any]) -> dict:
+        """The raw response to store, from the cleaned values (field name -> value) of the question's fields."""
+        raise NotImplementedError
+
+    def places_mark(self, data, part) -> bool:
+        """Whether this POST only places a mark on the question's figure (no JavaScript), not submitting."""
+        return False
+
+    def posted_extra(self, part) -> dict:
+        """What the page posts for this question beyond its form fields (inputs its template draws)."""
+        return {}
+
+    # --- the grader ---------------------------------------------------------------------------
+
+    def grading_key(self, question: Question, rows: Sequence | None = None) -> Any:
+        """The grader's key from the question and its child rows (default: its saved ones).
+
+        The rows may be unsaved model instances, so the admin can check a question before saving it.
+        Raises ValueError, with a message for the educator, when a row can not be read.
+        """
+        raise NotImplementedError
+
+    def grader_response(self, question: Question, raw: Any) -> Any:
+        """What the grader reads, from a stored raw response. Unexpected shapes read as no answer."""
+        raise NotImplementedError
+
+    def correct_response(self, question: Question, attempt) -> dict:
+        """A raw response that the key scores 1 (for the load benchmark and tests)."""
+        raise NotImplementedError
+
+    # --- feedback -----------------------------------------------------------------------------
+
+    def describe(self, question: Question, raw: dict, feedback, response) -> list:
+        """Fill in ``feedback`` (a ``quiz.selectors.QuestionFeedback``) for the learner's last raw response.
+
+        ``response`` is the last stored ``Response``, or None. Returns the rows (options, zones, answers)
+        whose key points are quoted back to the learner.
+        """
+        raise NotImplementedError

@@ -1,0 +1,73 @@
+"""Matching (extended matching): options with a ``match_key`` are stems, the others the choices they match.
+
+Raw response (``RAW_VERSION`` 1): ``{"matches": {"<stem key>": "<choice key>", ...}}``, with only the stems the
+learner matched.
+"""
+
+from django import forms
+
+from quiz.grading import matching
+from quiz.kinds.base import OPTIONS, QuestionKind, sorted_options
+
+
+class Matching(QuestionKind):
+    name = matching.KIND
+    RAW_VERSION = 1
+    rows = OPTIONS
+    scoring_help = "Match each item to one option; options may be used more than once. Marks for each right match."
+    scoring_rule = (
+        "Stems are options with a matching choice key; choices are options without one. Score = stems matched "
+        "correctly ÷ stems."
+    )
+    missing_message = "Match at least one item."
+
+    def add_fields(self, form, part):
+        options = sorted_options(part.question)
+        choices = [("", "Choose…"), *form.choices(part, [o for o in options if not o.match_key])]
+        for stem in (o for o in options if o.match_key):
+            form.add_field(
+                part,
+                form.token(part.question, stem.key),
+                forms.ChoiceField(label=stem.text, choices=choices, required=False),
+            )
+
+    def fill_initial(self, form, part, raw):
+        for stem, choice in (raw.get("matches") or {}).items():
+            form.initial[f"{part.prefix}-{form.token(part.question, stem)}"] = (
+                form.token(part.question, choice) if choice else ""
+            )
+
+    def raw_response(self, form, part, values):
+        by_token = form.keys_by_token(part.question, part.question.options.all())
+        return {"matches": {by_token[n.split("-", 1)[1]]: by_token.get(v) for n, v in values.items() if v}}
+
+    def grading_key(self, question, rows=None):
+        options = sorted(self.saved_rows(question) if rows is None else rows, key=lambda o: o.position)
+        return matching.MatchingKey(
+            stems=tuple(matching.Stem(o.key, o.match_key) for o in options if o.match_key),
+            choices=tuple(o.key for o in options if not o.match_key),
+        )
+
+    def grader_response(self, question, raw):
+        matches = raw.get("matches") if isinstance(raw, dict) else None
+        return matches if isinstance(matches, dict) else {}
+
+    def correct_response(self, question, attempt):
+        return {"matches": {o.key: o.match_key for o in sorted_options(question) if o.match_key}}
+
+    def describe(self, question, raw, feedback, response):
+        matches = raw.get("matches") or {}
+        options = sorted_options(question)
+        choices = {o.key: o.text for o in options if not o.match_key}
+        stems = [o for o in options if o.match_key]
+        for stem in stems:
+            given = matches.get(stem.key)
+            feedback.your_answer.append(f"{stem.text} → {choices.get(given, 'not matched')}")
+            feedback.expected_answer.append(f"{stem.text} → {choices.get(stem.match_key, stem.match_key)}")
+            right = given == stem.match_key
+            verdict = f"You matched it to {choices.get(given, 'nothing')}: {'right' if right else 'wrong'}."
+            feedback.note(stem, right, verdict)
+        return stems
+
+
+KIND = Matching()

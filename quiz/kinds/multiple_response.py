@@ -1,0 +1,74 @@
+"""Multiple response (select all that apply): a checkbox per option; the ticked options' weights add up.
+
+Raw response (``RAW_VERSION`` 1): ``{"ticked": ["<option key>", ...]}``, sorted; empty when nothing was ticked.
+"""
+
+from django import forms
+
+from quiz.grading import multiple_response
+from quiz.grading.options import Option as GradingOption
+from quiz.kinds.base import OPTIONS, QuestionKind, sorted_options
+
+
+class MultipleResponse(QuestionKind):
+    name = multiple_response.KIND
+    RAW_VERSION = 1
+    rows = OPTIONS
+    scoring_help = "Select all that apply. Each right tick earns marks; wrong ticks cost marks."
+    scoring_rule = (
+        "Adds up the weights of the ticked options, between 0 and 1. Right options' weights must add up to 1; wrong "
+        "options need negative weights, so that ticking every box scores 0 or less."
+    )
+
+    def add_fields(self, form, part):
+        form.add_field(
+            part,
+            "",
+            forms.MultipleChoiceField(
+                label="Your answer",
+                choices=form.choices(part, sorted_options(part.question)),
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+            ),
+        )
+
+    def fill_initial(self, form, part, raw):
+        form.initial[part.prefix] = [form.token(part.question, k) for k in raw.get("ticked") or []]
+
+    def raw_response(self, form, part, values):
+        by_token = form.keys_by_token(part.question, part.question.options.all())
+        return {"ticked": sorted(by_token[t] for t in values[part.prefix] or [] if t in by_token)}
+
+    def grading_key(self, question, rows=None):
+        options = sorted(self.saved_rows(question) if rows is None else rows, key=lambda o: o.position)
+        return multiple_response.MultipleResponseKey(
+            options=tuple(GradingOption(o.key, float(o.weight)) for o in options)
+        )
+
+    def grader_response(self, question, raw):
+        ticked = raw.get("ticked") if isinstance(raw, dict) else None
+        return tuple(ticked) if isinstance(ticked, list) else ()
+
+    def correct_response(self, question, attempt):
+        return {"ticked": [o.key for o in sorted_options(question) if o.weight > 0]}
+
+    def describe(self, question, raw, feedback, response):
+        options = sorted_options(question)
+        ticked = set(raw.get("ticked") or [])
+        feedback.your_answer = [o.text for o in options if o.key in ticked]
+        feedback.expected_answer = [o.text for o in options if o.weight > 0]
+        relevant = []
+        for option in options:
+            is_right, was_ticked = option.weight > 0, option.key in ticked
+            if was_ticked or is_right:
+                verdict = {
+                    (True, True): "You ticked it: right.",
+                    (True, False): "You missed it.",
+                    (False, True): "You ticked it: wrong.",
+                }[(is_right, was_ticked)]
+                feedback.note(option, is_right == was_ticked, verdict)
+                relevant.append(option)
+        return relevant
+
+
+KIND = MultipleResponse()

@@ -1,0 +1,98 @@
+"""Ordering: the options are items, saved in the right order; learners see them shuffled and number them.
+
+Raw response (``RAW_VERSION`` 1): ``{"order": ["<item key>", ...], "presented": ["<item key>", ...]}``: the
+items in the order the learner gave, and the order they were shown in (kept for the record).
+"""
+
+import random
+
+from django import forms
+from django.utils.crypto import salted_hmac
+
+from quiz.grading import ordering
+from quiz.kinds.base import OPTIONS, QuestionKind, sorted_options
+
+
+def presented_order(attempt, question, keys: list[str]) -> list[str]:
+    """The order the items are shown in: shuffled per attempt.
+
+    The shuffle is seeded from the attempt's own random seed and the server's secret key, neither of
+    which reaches the browser, so the shown order cannot be undone into the key. Every order is equally
+    likely, the right one included: were it never shown, the order missing from a few attempts' pages
+    would be the answer. The form makes each position an explicit choice, so an answer in the shown
+    order is a deliberate one (``Ordering.grader_response``).
+    """
+    seed = salted_hmac("quiz.ordering-shuffle", f"{attempt.seed}:{question.pk}", algorithm="sha256").digest()
+    shuffled = list(keys)
+    random.Random(seed).shuffle(shuffled)
+    return shuffled
+
+
+class Ordering(QuestionKind):
+    name = ordering.KIND
+    RAW_VERSION = 1
+    rows = OPTIONS
+    scoring_help = "Give each item a different position, 1 first. Marks for each item followed by the right one."
+    scoring_rule = (
+        "Enter the items in the CORRECT order (positions 1, 2, 3...); learners see them shuffled. Each item followed "
+        "by the right item earns a share; a list left untouched is not an answer."
+    )
+
+    def add_fields(self, form, part):
+        options = {o.key: o for o in sorted_options(part.question)}
+        part.items = [options[key] for key in presented_order(form.attempt, part.question, list(options))]
+        positions = [("", "Position…")] + [(str(n), str(n)) for n in range(1, len(options) + 1)]
+        for item in part.items:
+            form.add_field(
+                part,
+                form.token(part.question, item.key),
+                forms.ChoiceField(label=item.text, choices=positions, required=False),
+            )
+
+    def fill_initial(self, form, part, raw):
+        for position, key in enumerate(raw.get("order") or [], start=1):
+            form.initial[f"{part.prefix}-{form.token(part.question, key)}"] = str(position)
+
+    def missing_answer(self, part, values):
+        chosen = [v for v in values if v]
+        if len(chosen) != len(values) or len(set(chosen)) != len(chosen):
+            return f"Give every item a different position, from 1 to {len(values)}."
+        return ""
+
+    def raw_response(self, form, part, values):
+        by_token = form.keys_by_token(part.question, part.question.options.all())
+        positions = {by_token[n.split("-", 1)[1]]: int(v) for n, v in values.items() if v}
+        return {"order": sorted(positions, key=positions.get), "presented": [item.key for item in part.items]}
+
+    def grading_key(self, question, rows=None):
+        options = sorted(self.saved_rows(question) if rows is None else rows, key=lambda o: o.position)
+        return ordering.OrderingKey(items=tuple(o.key for o in options))
+
+    def grader_response(self, question, raw):
+        # The shown order ("presented") is kept with the answer for the record, but not given to the grader: its
+        # "untouched list" rule is for drag-and-drop, where leaving the list as shown is no answer. Here the
+        # learner picks every position from an empty list, so an answer in the shown order is deliberate, and the
+        # shown order may be the right one (presented_order).
+        order = raw.get("order") if isinstance(raw, dict) else None
+        return ordering.OrderingResponse(order=tuple(order) if isinstance(order, list) else (), presented=())
+
+    def correct_response(self, question, attempt):
+        keys = [o.key for o in sorted_options(question)]
+        return {"order": keys, "presented": presented_order(attempt, question, keys)}
+
+    def describe(self, question, raw, feedback, response):
+        options = {o.key: o for o in question.options.all()}
+        feedback.your_answer = [options[k].text for k in raw.get("order") or [] if k in options]
+        correct = sorted_options(question)
+        feedback.expected_answer = [o.text for o in correct]
+        for number, option in enumerate(correct, start=1):
+            if option.feedback:
+                feedback.note(option, None, f"Comes {_ordinal(number)}.")
+        return correct
+
+
+def _ordinal(number: int) -> str:
+    return {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth"}.get(number, f"number {number}")
+
+
+KIND = Ordering()
