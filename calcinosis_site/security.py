@@ -6,6 +6,8 @@ import ipaddress
 from django.conf import settings
 from django.shortcuts import render
 
+from calcinosis_site.login_throttling import address_is_locked
+
 
 def client_ip(request) -> str | None:
     """The browser's address, for login throttling (django-axes' AXES_CLIENT_IP_CALLABLE).
@@ -31,9 +33,17 @@ def client_ip(request) -> str | None:
 
 
 def lockout_response(request, original_response=None, credentials=None):
-    """The page django-axes shows a locked-out login (AXES_LOCKOUT_CALLABLE): the site's own, status 429."""
+    """The page django-axes shows a locked-out login (AXES_LOCKOUT_CALLABLE): the site's own, status 429.
+
+    It says which limit was reached: one username's, or the whole address's (calcinosis_site.login_throttling).
+    """
     minutes = max(1, round(settings.AXES_COOLOFF_TIME.total_seconds() / 60))
-    context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "cooloff_minutes": minutes}
+    context = {
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "address_failure_limit": settings.LOGIN_ADDRESS_FAILURE_LIMIT,
+        "address_locked": address_is_locked(request),
+        "cooloff_minutes": minutes,
+    }
     return render(request, "axes/lockout.html", context, status=429)
 
 

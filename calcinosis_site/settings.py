@@ -114,6 +114,8 @@ INSTALLED_APPS = [
     "axes",
     "cases",
     "quiz",
+    # The site's own management commands (sign_everyone_out) and session policy (calcinosis_site.sessions).
+    "calcinosis_site",
 ]
 
 MIDDLEWARE = [
@@ -125,6 +127,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Session lifetimes; after the two above: it may sign a user out, and says so in a message.
+    "calcinosis_site.sessions.SessionPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes requires: it turns a locked-out login into the lockout page.
@@ -158,6 +162,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite (a laptop's default) under several requests at once. A transaction takes the write lock when it
+    # begins, so two never both read and then both wait to write ("database is locked" at once, whatever the
+    # timeout); a request waits up to 20 seconds for the lock instead of failing; and readers do not block the
+    # writer (write-ahead log, kept in db.sqlite3-wal beside the database).
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -175,6 +190,19 @@ else:
 
 # Sessions live in the database, so any app server can answer any request.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# How long sessions live (calcinosis_site.sessions; docs/deployment.md, "Sessions"). A session ends after this
+# long without requests: a signed-out learner's (it holds the key to their quiz attempts) after days...
+SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_IDLE_DAYS", 7) * 24 * 60 * 60
+# ...a signed-in one after hours, and in any case this long after signing in (the user is signed out).
+SESSION_SIGNED_IN_IDLE = timedelta(minutes=env_int("DJANGO_SESSION_SIGNED_IN_IDLE_MINUTES", 120))
+SESSION_SIGNED_IN_MAX_AGE = timedelta(hours=env_int("DJANGO_SESSION_SIGNED_IN_MAX_HOURS", 12))
+if min(SESSION_COOKIE_AGE, SESSION_SIGNED_IN_IDLE.total_seconds(), SESSION_SIGNED_IN_MAX_AGE.total_seconds()) <= 0:
+    raise ImproperlyConfigured(
+        "DJANGO_SESSION_IDLE_DAYS, DJANGO_SESSION_SIGNED_IN_IDLE_MINUTES and DJANGO_SESSION_SIGNED_IN_MAX_HOURS "
+        "must be at least 1."
+    )
+# An active session's expiry is moved forward (a database write) at most this often, not at every request.
+SESSION_REFRESH_INTERVAL = min(timedelta(minutes=5), SESSION_SIGNED_IN_IDLE / 4)
 
 # --- Files ------------------------------------------------------------------------------------
 
@@ -256,17 +284,25 @@ if not SECURE_HSTS_PRELOAD:
     # owner's decision (DJANGO_SECURE_HSTS_PRELOAD=1), so check --deploy is not asked to insist on it.
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
-# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from one address,
-# that pair is locked out for the cool-off period, then may try again. Attempts are kept in the database,
-# so every app server sees them.
+# Login throttling (django-axes, calcinosis_site.login_throttling). Two limits within the cool-off period:
+# AXES_FAILURE_LIMIT wrong passwords for one username from one address lock that pair (guessing one account);
+# LOGIN_ADDRESS_FAILURE_LIMIT wrong passwords from one address, whatever the usernames, lock the address
+# (one password tried on many accounts). The second is higher: a class may share one NAT'd address.
+# After the cool-off period they may try again. Attempts are kept in the database, so every app server sees them.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+AXES_HANDLER = "calcinosis_site.login_throttling.AddressLimitDatabaseHandler"
 AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT", 30)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15))
+# The address's own limit is the handler's: listed here, it would be held to AXES_FAILURE_LIMIT.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# What axes records of the username typed: at most its column's 255 characters (the sign-in forms refuse
+# more than a username's 150 before that; calcinosis_site.sign_in).
+AXES_USERNAME_CALLABLE = "calcinosis_site.login_throttling.attempted_username"
 # The page a locked-out login gets: templates/axes/lockout.html, status 429.
 AXES_LOCKOUT_CALLABLE = "calcinosis_site.security.lockout_response"
 # The client's address: behind nginx it is in X-Forwarded-For (calcinosis_site.security.client_ip).

@@ -5,15 +5,21 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from calcinosis_site.health import health
+from calcinosis_site.sign_in import AdminSignInForm, SignInForm
 
 admin.site.site_header = "Teaching cases: educators"
 admin.site.site_title = "Teaching cases admin"
 admin.site.index_title = "Write and edit cases"
+admin.site.login_form = AdminSignInForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     # Learners sign in to keep their attempts; accounts are made by staff in the admin.
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("health/", health, name="health"),
     path("", include("cases.urls")),
