@@ -64,7 +64,7 @@ def advanced_attempt(the_quiz, session_key: str, position: int):
 
 
 def _form_data(attempt, questions) -> dict:
-    """What a browser posts for the key's answers: as ``quiz.tests.helpers.step_post``, with questions fetched once."""
+    """What a browser posts for the key's answers: as the tests post it, with questions fetched once."""
     from quiz.forms import StepForm
     from quiz.kinds import get_kind
 

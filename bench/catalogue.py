@@ -8,7 +8,7 @@
   every one of them a different photograph-like image uploaded as a camera JPEG and put through the real image
   pipeline (``cases.images.clean_upload`` and ``cases.services.figure_attach_image``), so each has its own
   renditions at every width in WebP and JPEG. Its quiz has 15 steps; each step reveals one section and two
-  figures and asks one question of every kind (``quiz.tests.factories.make_question``).
+  figures and asks one question of every kind (``quiz.samples.make_question``).
 - The demo case and its quiz (``load_demo``).
 
 Everything is built in the bench process itself (Django set up with ``bench.settings``), before gunicorn starts.
@@ -192,7 +192,7 @@ def build_filler_cases(count: int, rng: random.Random) -> None:
 def build_big_case(rng: random.Random, processes: int) -> None:
     from cases.models import Case, Figure, KeyPoint, Reference, Section
     from quiz.models import Question, Quiz, Step
-    from quiz.tests.factories import make_question
+    from quiz.samples import make_question
 
     with transaction.atomic():
         case = Case.objects.create(

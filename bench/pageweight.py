@@ -17,9 +17,7 @@ import gzip
 import time
 from dataclasses import dataclass, field
 
-from tests.support import CHROMIUM_ARGS as LAUNCH_ARGS
-
-CHROMIUM = "/usr/bin/chromium"
+from headless_chromium import CHROMIUM, CHROMIUM_ARGS
 
 
 @dataclass(frozen=True)
@@ -65,7 +63,7 @@ def measure(url: str, viewports=VIEWPORTS, extra_headers: dict | None = None) ->
 
     weights = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         try:
             for viewport in viewports:
                 weights.append(_measure_one(browser, url, viewport, extra_headers or {}))

@@ -56,6 +56,25 @@ class QuestionKind:
     #: What the learner is told when they submit without answering.
     missing_message: str = "Answer this question before submitting."
 
+    #: A small valid key for sample questions (tests, the benchmark): options as (key, weight, is true, match key).
+    sample_options: tuple[tuple[str, float, bool | None, str], ...] = ()
+
+    def add_sample_rows(self, question: Question) -> list:
+        """Give a new sample question a small valid key; returns the rows made (to link key points to)."""
+        return [
+            Option.objects.create(
+                question=question,
+                key=key,
+                position=n,
+                text=f"Option {key}",
+                weight=weight,
+                is_true=is_true,
+                match_key=match_key,
+                feedback="Because.",
+            )  # fmt: skip
+            for n, (key, weight, is_true, match_key) in enumerate(self.sample_options, start=1)
+        ]
+
     def __repr__(self) -> str:
         return f"<question kind {self.name}>"
 

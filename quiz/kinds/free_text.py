@@ -7,12 +7,17 @@ from django import forms
 
 from quiz.grading import free_text
 from quiz.kinds.base import ANSWERS, QuestionKind, question_settings
+from quiz.models import AcceptedAnswer
 
 
 class FreeText(QuestionKind):
     name = free_text.KIND
     RAW_VERSION = 1
     rows = ANSWERS
+
+    def add_sample_rows(self, question):
+        return [AcceptedAnswer.objects.create(question=question, key="v", text="Virchow", fraction=1)]
+
     scoring_help = "Type a short answer. Spelling and capitals are treated kindly."
     scoring_rule = (
         "Matched against the accepted answers after ignoring case, accents, punctuation and British/American "

@@ -74,6 +74,15 @@ class Hotspot(QuestionKind):
     name = hotspot.KIND
     RAW_VERSION = 1
     rows = ZONES
+
+    def add_sample_rows(self, question):
+        return [
+            Zone.objects.create(question=question, key="z", label="Top left", shape="rect",
+                                coordinates=[0, 0, 0.5, 0.5], correct=True),
+            Zone.objects.create(question=question, key="w", label="Bottom right", shape="rect",
+                                coordinates=[0.5, 0.5, 0.5, 0.5], correct=False),
+        ]  # fmt: skip
+
     needs_figure = True
     form_template = "quiz/_hotspot.html"
     scoring_help = (

@@ -14,6 +14,7 @@ class MultipleResponse(QuestionKind):
     name = multiple_response.KIND
     RAW_VERSION = 1
     rows = OPTIONS
+    sample_options = (("a", 1, None, ""), ("b", -1, None, ""))
     scoring_help = "Select all that apply. Each right tick earns marks; wrong ticks cost marks."
     scoring_rule = (
         "Adds up the weights of the ticked options, between 0 and 1. Right options' weights must add up to 1; wrong "

@@ -1,36 +1,10 @@
 """Builders for quiz test data: a quiz of any size, with every kind of question."""
 
 from cases.tests.factories import make_case, make_figure, make_key_point, make_section
-from quiz.models import AcceptedAnswer, Option, Question, Quiz, Step, Zone
+from quiz.models import Question, Quiz, Step
+from quiz.samples import make_question
 
 Kind = Question.Kind
-
-
-def make_question(step: Step, position: int, kind: str, figure=None, key_point=None) -> Question:
-    question = Question.objects.create(step=step, position=position, kind=kind, prompt=f"Question {position}?",
-                                       figure=figure if kind == Kind.HOTSPOT else None)  # fmt: skip
-    if key_point:
-        question.key_points.add(key_point)
-    options = {
-        Kind.SINGLE_BEST: [("a", 1, None, ""), ("b", 0, None, "")],
-        Kind.MULTIPLE_RESPONSE: [("a", 1, None, ""), ("b", -1, None, "")],
-        Kind.MULTIPLE_TRUE_FALSE: [("a", 0, True, ""), ("b", 0, False, "")],
-        Kind.MATCHING: [("x", 0, None, ""), ("y", 0, None, ""), ("s1", 0, None, "x"), ("s2", 0, None, "y")],
-        Kind.ORDERING: [("a", 0, None, ""), ("b", 0, None, ""), ("c", 0, None, "")],
-    }.get(kind, [])
-    for n, (key, weight, is_true, match_key) in enumerate(options, start=1):
-        option = Option.objects.create(question=question, key=key, position=n, text=f"Option {key}", weight=weight,
-                                       is_true=is_true, match_key=match_key, feedback="Because.")  # fmt: skip
-        if key_point:
-            option.key_points.add(key_point)
-    if kind == Kind.HOTSPOT:
-        Zone.objects.create(question=question, key="z", label="Top left", shape="rect",
-                            coordinates=[0, 0, 0.5, 0.5], correct=True)  # fmt: skip
-        Zone.objects.create(question=question, key="w", label="Bottom right", shape="rect",
-                            coordinates=[0.5, 0.5, 0.5, 0.5], correct=False)  # fmt: skip
-    if kind == Kind.FREE_TEXT:
-        AcceptedAnswer.objects.create(question=question, key="v", text="Virchow", fraction=1)
-    return question
 
 
 def make_quiz(steps: int = 1, kinds=tuple(Kind), figures: int = 1, mode=Quiz.Mode.PRACTICE) -> Quiz:
