@@ -45,6 +45,13 @@ def questions_with_keys(step_ids) -> "list[Question]":
     )
 
 
+def stored_credits(grade) -> list[dict]:
+    """A grade's credits as a response stores them: feedback is read from these, never worked out again."""
+    return [
+        {"key": c.key, "fraction": c.fraction, "reason": c.reason, "outcome": str(c.outcome)} for c in grade.credits
+    ]
+
+
 class AttemptRefused(Exception):
     """A learner may not start an attempt now. The message says why, in words for the learner."""
 
@@ -156,7 +163,7 @@ def _step_submit_locked(attempt: Attempt, step: Step, try_number: int, raw_respo
                 raw=raw,
                 fraction=grade.fraction,
                 state=grade.state.value,
-                credits=[{"key": c.key, "fraction": c.fraction, "reason": c.reason} for c in grade.credits],
+                credits=stored_credits(grade),
                 grader_version=grader.VERSION,
             )
         )
@@ -304,7 +311,7 @@ def _regrade(responses) -> int:
         question = response.question
         grader = get_grader(question.kind)
         grade = grader.grade(grading_key(question), grader_response(question, response.raw))
-        credits = [{"key": c.key, "fraction": c.fraction, "reason": c.reason} for c in grade.credits]
+        credits = stored_credits(grade)
         if (response.fraction, response.state, response.credits, response.grader_version) != (
             grade.fraction,
             grade.state.value,

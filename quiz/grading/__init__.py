@@ -30,13 +30,14 @@ quiz's business, not the grader's.
 """
 
 from . import free_text, hotspot, matching, multiple_response, multiple_true_false, ordering, single_best
-from .base import AuthoringError, Credit, Grade, Grader, State, state_for
+from .base import AuthoringError, Credit, Grade, Grader, Outcome, State, state_for
 from .options import Option
 
 __all__ = [
     "GRADERS",
     "AuthoringError",
     "Credit",
+    "Outcome",
     "Grade",
     "Grader",
     "Option",

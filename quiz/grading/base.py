@@ -25,6 +25,28 @@ class State(StrEnum):
     INCOMPLETE = "incomplete"
 
 
+class Outcome(StrEnum):
+    """What happened to one part of the key, as a stable code that feedback is built from.
+
+    Feedback reads the stored credits' outcomes; it never works the answer out again, so it always
+    says what the grade counted.
+    """
+
+    RIGHT_PICK = "right_pick"  # chose / ticked / judged / matched this rightly (full credit for it)
+    PARTIAL_PICK = "partial_pick"  # chose an option worth part of the marks
+    WRONG_PICK = "wrong_pick"  # chose / ticked / judged / matched this wrongly; a distractor region marked
+    MISSED = "missed"  # a right option left unticked
+    UNANSWERED = "unanswered"  # a statement or stem left without an answer
+    DONT_KNOW = "dont_know"  # "don't know" to a true/false statement
+    RIGHT_NEIGHBOUR = "right_neighbour"  # an item followed by the item that comes next in the key
+    WRONG_NEIGHBOUR = "wrong_neighbour"  # an item followed by one that does not come next
+    HIT = "hit"  # a hotspot target marked (each mark counts for one target at most)
+    NOT_HIT = "not_hit"  # a hotspot target left unmarked
+    EXTRA_MARK = "extra_mark"  # a hotspot mark outside every region, or a second mark on a marked target
+    MATCHED_ANSWER = "matched_answer"  # free text matching an accepted answer
+    NEAR_ANSWER = "near_answer"  # free text matching an accepted answer but for a small spelling slip
+
+
 @dataclass(frozen=True)
 class Credit:
     """One thing that earned or lost credit.
@@ -33,11 +55,13 @@ class Credit:
     (``""`` only where nothing in the key is concerned, such as a hotspot mark outside every zone).
     ``fraction`` is its contribution to the score before clamping; it may be negative.
     ``reason`` is a short plain-English explanation, e.g. "ticked a wrong option (-0.5)".
+    ``outcome`` says what happened to it, as a stable code (``Outcome``).
     """
 
     key: str
     fraction: float
     reason: str
+    outcome: Outcome
 
 
 @dataclass(frozen=True)

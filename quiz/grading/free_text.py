@@ -50,7 +50,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .base import EPSILON, Credit, Grade, duplicates, graded, incomplete, is_key, is_number, percent
+from .base import EPSILON, Credit, Grade, Outcome, duplicates, graded, incomplete, is_key, is_number, percent
 
 __all__ = [
     "KIND",
@@ -65,7 +65,7 @@ __all__ = [
 ]
 
 KIND = "free_text"
-VERSION = 1
+VERSION = 2  # 2: credits carry an outcome code
 
 _LIGATURES = str.maketrans({"æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE"})
 _APOSTROPHES = str.maketrans({"'": None, "\u2019": None, "\u2018": None, "\u02bc": None})
@@ -229,7 +229,8 @@ def grade(key: FreeTextKey, response: object) -> Grade:
     exact = [answer for answer, text in candidates if text == given]
     if exact:
         best = max(exact, key=lambda answer: answer.fraction)
-        return graded(best.fraction, [Credit(best.key, best.fraction, _exact_reason(best.fraction))])
+        credit = Credit(best.key, best.fraction, _exact_reason(best.fraction), Outcome.MATCHED_ANSWER)
+        return graded(best.fraction, [credit])
 
     if key.typo_tolerance:
         near: list[tuple[int, float, AcceptedAnswer]] = []
@@ -241,7 +242,8 @@ def grade(key: FreeTextKey, response: object) -> Grade:
                     near.append((distance, -answer.fraction, answer))
         if near:
             _, _, best = min(near, key=lambda item: (item[0], item[1]))
-            return graded(best.fraction, [Credit(best.key, best.fraction, _near_reason(best.fraction))])
+            credit = Credit(best.key, best.fraction, _near_reason(best.fraction), Outcome.NEAR_ANSWER)
+            return graded(best.fraction, [credit])
 
     return graded(0.0, [])
 

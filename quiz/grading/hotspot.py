@@ -43,7 +43,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeGuard
 
-from .base import Credit, Grade, duplicates, graded, incomplete, is_key, is_number, signed, string_items
+from .base import Credit, Grade, Outcome, duplicates, graded, incomplete, is_key, is_number, signed, string_items
 
 __all__ = [
     "KIND",
@@ -60,7 +60,7 @@ __all__ = [
 ]
 
 KIND = "hotspot"
-VERSION = 1
+VERSION = 2  # 2: credits carry an outcome code
 
 # How close (in image fractions) a point must be to a shape's boundary to count as on it; this absorbs
 # floating-point rounding, so that a click exactly on the drawn outline is always inside.
@@ -296,9 +296,9 @@ def grade(key: HotspotKey, response: object) -> Grade:
     credits: list[Credit] = []
     for index, target in enumerate(targets):
         if index in matched:
-            credits.append(Credit(target.key, share, f"marked this target ({signed(share)})"))
+            credits.append(Credit(target.key, share, f"marked this target ({signed(share)})", Outcome.HIT))
         else:
-            credits.append(Credit(target.key, 0.0, "this target was not marked"))
+            credits.append(Credit(target.key, 0.0, "this target was not marked", Outcome.NOT_HIT))
     used_marks = set(matched.values())
     for index, mark in enumerate(marks):
         if index not in used_marks:
@@ -361,11 +361,11 @@ def _extra_mark_credit(mark: Point | str, zones: Sequence[Zone]) -> Credit:
     """Explain a mark that hit no target: it earns nothing and, beyond the number of targets, lowers the score."""
     inside = [zone for zone in zones if _lands_in(mark, zone)]
     if not inside:
-        return Credit("", 0.0, "a mark outside every labelled region")
+        return Credit("", 0.0, "a mark outside every labelled region", Outcome.EXTRA_MARK)
     distractors = [zone for zone in inside if not zone.correct]
     if distractors:
-        return Credit(distractors[0].key, 0.0, "marked a region that is not a target")
-    return Credit(inside[0].key, 0.0, "an extra mark on a target that was already marked")
+        return Credit(distractors[0].key, 0.0, "marked a region that is not a target", Outcome.WRONG_PICK)
+    return Credit(inside[0].key, 0.0, "an extra mark on a target that was already marked", Outcome.EXTRA_MARK)
 
 
 def _on_segment(point: Point, start: Point, end: Point) -> bool:

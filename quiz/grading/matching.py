@@ -21,12 +21,12 @@ and every stem's answer among the choices.
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .base import Credit, Grade, duplicates, graded, incomplete, is_key, signed
+from .base import Credit, Grade, Outcome, duplicates, graded, incomplete, is_key, signed
 
 __all__ = ["KIND", "VERSION", "MatchingKey", "Stem", "grade", "validate"]
 
 KIND = "matching"
-VERSION = 1
+VERSION = 2  # 2: credits carry an outcome code
 
 
 @dataclass(frozen=True)
@@ -85,14 +85,15 @@ def grade(key: MatchingKey, response: object) -> Grade:
     for stem in key.stems:
         chosen = _read_choice(response, stem.key)
         if chosen not in choices:
-            credits.append(Credit(stem.key, 0.0, "not answered"))
+            credits.append(Credit(stem.key, 0.0, "not answered", Outcome.UNANSWERED))
             continue
         answered += 1
         if chosen == stem.answer:
             right += 1
-            credits.append(Credit(stem.key, share, f"matched correctly ({signed(share)})"))
+            credits.append(Credit(stem.key, share, f"matched correctly ({signed(share)})", Outcome.RIGHT_PICK))
         else:
-            credits.append(Credit(stem.key, 0.0, f"matched to '{chosen}', which is not the right choice"))
+            reason = f"matched to '{chosen}', which is not the right choice"
+            credits.append(Credit(stem.key, 0.0, reason, Outcome.WRONG_PICK))
     if answered == 0:
         return incomplete()
     return graded(right / len(key.stems), credits)

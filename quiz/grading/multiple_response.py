@@ -26,13 +26,13 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .base import EPSILON, Credit, Grade, graded, incomplete, percent, signed, string_items
+from .base import EPSILON, Credit, Grade, Outcome, graded, incomplete, percent, signed, string_items
 from .options import Option, option_problems, weights
 
 __all__ = ["KIND", "VERSION", "MultipleResponseKey", "Option", "grade", "validate"]
 
 KIND = "multiple_response"
-VERSION = 1
+VERSION = 2  # 2: credits carry an outcome code
 
 
 @dataclass(frozen=True)
@@ -83,9 +83,10 @@ def grade(key: MultipleResponseKey, response: object) -> Grade:
     credits: list[Credit] = []
     for option in key.options:
         if option.key in ticked:
-            credits.append(Credit(option.key, option.weight, _reason(option.weight)))
+            outcome = Outcome.RIGHT_PICK if option.weight > 0 else Outcome.WRONG_PICK
+            credits.append(Credit(option.key, option.weight, _reason(option.weight), outcome))
         elif option.weight > 0:
-            credits.append(Credit(option.key, 0.0, "left a right option unticked"))
+            credits.append(Credit(option.key, 0.0, "left a right option unticked", Outcome.MISSED))
     return graded(math.fsum(option.weight for option in chosen), credits)
 
 

@@ -26,12 +26,12 @@ penalty between 0% and 100%.
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .base import Credit, Grade, duplicates, graded, incomplete, is_key, is_number, percent, signed
+from .base import Credit, Grade, Outcome, duplicates, graded, incomplete, is_key, is_number, percent, signed
 
 __all__ = ["DONT_KNOW", "FALSE", "KIND", "TRUE", "VERSION", "Statement", "TrueFalseKey", "grade", "validate"]
 
 KIND = "multiple_true_false"
-VERSION = 1
+VERSION = 2  # 2: credits carry an outcome code
 
 TRUE = "true"
 FALSE = "false"
@@ -95,20 +95,25 @@ def grade(key: TrueFalseKey, response: object) -> Grade:
     for statement in key.statements:
         answer = _read_answer(response, statement.key)
         if answer is None:
-            credits.append(Credit(statement.key, 0.0, "not answered"))
+            credits.append(Credit(statement.key, 0.0, "not answered", Outcome.UNANSWERED))
             continue
         answered += 1
         if answer == DONT_KNOW:
-            credits.append(Credit(statement.key, 0.0, "answered don't know (no credit, no penalty)"))
+            credits.append(Credit(statement.key, 0.0, "answered don't know (no credit, no penalty)", Outcome.DONT_KNOW))
         elif (answer == TRUE) == statement.is_true:
             right += 1
-            credits.append(Credit(statement.key, share, f"judged correctly ({signed(share)})"))
+            credits.append(Credit(statement.key, share, f"judged correctly ({signed(share)})", Outcome.RIGHT_PICK))
         else:
             wrong += 1
             loss = -key.penalty * share
             truth = TRUE if statement.is_true else FALSE
             credits.append(
-                Credit(statement.key, loss, f"answered '{answer}' but the statement is {truth} ({signed(loss)})")
+                Credit(
+                    statement.key,
+                    loss,
+                    f"answered '{answer}' but the statement is {truth} ({signed(loss)})",
+                    Outcome.WRONG_PICK,
+                )
             )
     if answered == 0:
         return incomplete()

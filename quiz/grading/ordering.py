@@ -25,12 +25,12 @@ Authoring checks: at least three items, each a non-empty key, none repeated.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .base import Credit, Grade, duplicates, graded, incomplete, is_key, signed
+from .base import Credit, Grade, Outcome, duplicates, graded, incomplete, is_key, signed
 
 __all__ = ["KIND", "VERSION", "OrderingKey", "OrderingResponse", "grade", "validate"]
 
 KIND = "ordering"
-VERSION = 1
+VERSION = 2  # 2: credits carry an outcome code
 
 
 @dataclass(frozen=True)
@@ -82,10 +82,16 @@ def grade(key: OrderingKey, response: object) -> Grade:
         if follows.get(item) == next_item:
             right += 1
             credits.append(
-                Credit(item, share, f"'{next_item}' rightly comes straight after '{item}' ({signed(share)})")
+                Credit(
+                    item,
+                    share,
+                    f"'{next_item}' rightly comes straight after '{item}' ({signed(share)})",
+                    Outcome.RIGHT_NEIGHBOUR,
+                )
             )
         else:
-            credits.append(Credit(item, 0.0, f"'{next_item}' should not come straight after '{item}'"))
+            reason = f"'{next_item}' should not come straight after '{item}'"
+            credits.append(Credit(item, 0.0, reason, Outcome.WRONG_NEIGHBOUR))
     return graded(right / (len(key.items) - 1), credits)
 
 

@@ -20,13 +20,13 @@ option worth 100%.
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .base import EPSILON, Credit, Grade, State, graded, incomplete, is_number, percent, state_for
+from .base import EPSILON, Credit, Grade, Outcome, State, graded, incomplete, is_number, percent, state_for
 from .options import Option, option_problems
 
 __all__ = ["KIND", "VERSION", "Option", "SingleBestKey", "grade", "validate"]
 
 KIND = "single_best"
-VERSION = 1
+VERSION = 2  # 2: credits carry an outcome code
 
 
 @dataclass(frozen=True)
@@ -61,8 +61,15 @@ def grade(key: SingleBestKey, response: object) -> Grade:
         return incomplete()
     for option in key.options:
         if option.key == response:
-            return graded(option.weight, [Credit(option.key, option.weight, _reason(option.weight))])
+            credit = Credit(option.key, option.weight, _reason(option.weight), _outcome(option.weight))
+            return graded(option.weight, [credit])
     return incomplete()
+
+
+def _outcome(weight: float) -> Outcome:
+    return {State.CORRECT: Outcome.RIGHT_PICK, State.PARTIAL: Outcome.PARTIAL_PICK}.get(
+        state_for(weight), Outcome.WRONG_PICK
+    )
 
 
 def _reason(weight: float) -> str:

@@ -10,7 +10,7 @@ fractions of the image's width and height (0 to 1, four decimals), and the zones
 
 from django import forms
 
-from quiz.grading import hotspot
+from quiz.grading import Outcome, hotspot
 from quiz.kinds.base import ZONES, QuestionKind
 from quiz.models import Zone
 
@@ -142,18 +142,13 @@ class Hotspot(QuestionKind):
         return {"marks": [list(zone_shape(z).centre()) for z in targets], "regions": []}
 
     def describe(self, question, raw, feedback, response):
+        """Each target as the grade counted it (a mark in two overlapping targets counts for one), and each
+        region that is not a target where the grade says it was marked."""
         zones = sorted(question.zones.all(), key=lambda z: z.label)
         marks = [m for m in raw.get("marks") or [] if isinstance(m, list) and len(m) == 2]
         regions = set(raw.get("regions") or [])
         feedback.marks = marks
-        hit = set()
-        for zone in zones:
-            try:
-                shape = zone_shape(zone)
-            except ValueError:
-                continue
-            if zone.key in regions or any(shape.contains(x, y) for x, y in marks):
-                hit.add(zone.key)
+        outcomes = zone_outcomes(response)
         parts = []
         if marks:
             parts.append(f"{len(marks)} mark{'s' if len(marks) != 1 else ''} on the image")
@@ -162,16 +157,34 @@ class Hotspot(QuestionKind):
         feedback.expected_answer = [z.label for z in zones if z.correct]
         relevant = []
         for zone in zones:
-            was_hit = zone.key in hit
-            if was_hit or zone.correct:
-                verdict = {
-                    (True, True): "You marked it: right.",
-                    (True, False): "You missed it.",
-                    (False, True): "You marked it: wrong.",
-                }[(zone.correct, was_hit)]
-                feedback.note(zone, was_hit == zone.correct, verdict, subject=zone.label)
-                relevant.append(zone)
+            got = outcomes.get(zone.key, set())
+            if zone.correct:
+                hit = Outcome.HIT in got
+                feedback.note(zone, hit, "You marked it: right." if hit else "You missed it.", subject=zone.label)
+            elif Outcome.WRONG_PICK in got:
+                feedback.note(zone, False, "You marked it: wrong.", subject=zone.label)
+            else:
+                continue
+            relevant.append(zone)
         return relevant
 
+
+def zone_outcomes(response) -> dict[str, set[str]]:
+    """Zone key -> the outcomes its stored credits record.
+
+    Responses graded before credits carried outcomes (grader version 1) are read by their credit's
+    fraction and wording, until ``manage.py regrade`` brings them up to date.
+    """
+    outcomes: dict[str, set[str]] = {}
+    for credit in response.credits if response else []:
+        outcome = credit.get("outcome")
+        if outcome is None:
+            if credit.get("fraction", 0) > 0:
+                outcome = Outcome.HIT
+            elif "not a target" in credit.get("reason", ""):
+                outcome = Outcome.WRONG_PICK
+        if outcome:
+            outcomes.setdefault(credit.get("key", ""), set()).add(str(outcome))
+    return outcomes
 
 KIND = Hotspot()

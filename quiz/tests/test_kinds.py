@@ -209,3 +209,32 @@ def test_a_wrong_answer_survives_the_form_and_scores_0(name):
     assert feedback.expected_answer == expected
     assert [(n.subject, n.verdict, n.text, n.good) for n in feedback.notes] == notes
     assert [row.key for row in relevant] == relevant_keys
+
+
+@pytest.mark.django_db
+def test_feedback_names_exactly_the_targets_the_grade_credited_when_targets_overlap():
+    """One mark where two targets overlap counts for one of them: feedback must not say both were marked."""
+    from quiz.models import Zone
+    from quiz.selectors import step_reviews
+    from quiz.services import attempt_start, step_submit
+    from quiz.tests.factories import make_quiz
+
+    quiz = make_quiz(kinds=[Question.Kind.HOTSPOT])
+    question = Question.objects.get(step__quiz=quiz)
+    question.zones.all().delete()
+    Zone.objects.create(question=question, key="left", label="Left", coordinates=[0.1, 0.1, 0.5, 0.5])
+    Zone.objects.create(question=question, key="right", label="Right", coordinates=[0.4, 0.1, 0.5, 0.5])
+    attempt = attempt_start(quiz=quiz, owner_secret="a browser")
+    step = quiz.steps.get()
+    step_submit(attempt=attempt, step=step, try_number=1, raw_responses={question.pk: {"marks": [[0.5, 0.3]]}})
+
+    response = question.responses.get()
+    assert response.fraction == 0.5
+    credited = [c["key"] for c in response.credits if c["outcome"] == "hit"]
+    assert len(credited) == 1
+    feedback = step_reviews(attempt, [step])[0].questions[0]
+    verdicts = {note.subject: note.verdict for note in feedback.notes if note.subject}
+    assert verdicts == {
+        "Left": "You marked it: right." if credited == ["left"] else "You missed it.",
+        "Right": "You marked it: right." if credited == ["right"] else "You missed it.",
+    }

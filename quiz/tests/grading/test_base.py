@@ -3,7 +3,7 @@
 import pytest
 
 from quiz import grading
-from quiz.grading import GRADERS, AuthoringError, Credit, Grade, State, get_grader, require_valid, state_for
+from quiz.grading import GRADERS, AuthoringError, Credit, Grade, Outcome, State, get_grader, require_valid, state_for
 from quiz.grading.base import clamp, percent, signed, string_items
 from quiz.grading.single_best import Option, SingleBestKey
 
@@ -61,7 +61,7 @@ def test_grade_refuses_a_fraction_outside_0_1() -> None:
 
 
 def test_grade_and_credit_are_frozen() -> None:
-    credit = Credit("a", 0.5, "ticked a right option (+0.5)")
+    credit = Credit("a", 0.5, "ticked a right option (+0.5)", Outcome.RIGHT_PICK)
     with pytest.raises(AttributeError):
         credit.fraction = 1.0  # type: ignore[misc]
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from quiz.grading import Credit, State
+from quiz.grading import Credit, Outcome, State
 from quiz.grading.free_text import (
     AcceptedAnswer,
     FreeTextKey,
@@ -66,11 +66,11 @@ def test_grade(key: FreeTextKey, response: object, fraction: float, state: State
 @pytest.mark.parametrize(
     ("response", "credits"),
     [
-        ("hypercalcemia", (Credit("a1", 1.0, "matched an accepted answer"),)),
-        ("hypercalcaemai", (Credit("a1", 1.0, "accepted with a small spelling slip"),)),
-        ("calcium", (Credit("a3", 0.5, "matched a partly right answer (50%)"),)),
-        ("hypocalcaemia", (Credit("a4", 0.0, "matched an answer listed as wrong"),)),
-        ("hypocalcaemai", (Credit("a4", 0.0, "close to an answer listed as wrong"),)),
+        ("hypercalcemia", (Credit("a1", 1.0, "matched an accepted answer", Outcome.MATCHED_ANSWER),)),
+        ("hypercalcaemai", (Credit("a1", 1.0, "accepted with a small spelling slip", Outcome.NEAR_ANSWER),)),
+        ("calcium", (Credit("a3", 0.5, "matched a partly right answer (50%)", Outcome.MATCHED_ANSWER),)),
+        ("hypocalcaemia", (Credit("a4", 0.0, "matched an answer listed as wrong", Outcome.MATCHED_ANSWER),)),
+        ("hypocalcaemai", (Credit("a4", 0.0, "close to an answer listed as wrong", Outcome.NEAR_ANSWER),)),
         ("banana", ()),
     ],
 )

@@ -2,7 +2,7 @@
 
 import pytest
 
-from quiz.grading import Credit, State
+from quiz.grading import Credit, Outcome, State
 from quiz.grading.hotspot import Circle, HotspotKey, HotspotResponse, Polygon, Rect, Zone, grade, validate
 
 LESION = Zone("lesion", Rect(0.1, 0.1, 0.2, 0.2), correct=True)  # x and y from 0.1 to 0.3
@@ -81,11 +81,11 @@ def test_grade(key: HotspotKey, response: object, fraction: float, state: State)
 def test_credits_explain_targets_and_extra_marks() -> None:
     result = grade(KEY, marks(IN_LESION, (0.25, 0.25), IN_SPLEEN, NOWHERE))
     assert result.credits == (
-        Credit("lesion", 0.25, "marked this target (+0.25)"),
-        Credit("node", 0.0, "this target was not marked"),
-        Credit("lesion", 0.0, "an extra mark on a target that was already marked"),
-        Credit("spleen", 0.0, "marked a region that is not a target"),
-        Credit("", 0.0, "a mark outside every labelled region"),
+        Credit("lesion", 0.25, "marked this target (+0.25)", Outcome.HIT),
+        Credit("node", 0.0, "this target was not marked", Outcome.NOT_HIT),
+        Credit("lesion", 0.0, "an extra mark on a target that was already marked", Outcome.EXTRA_MARK),
+        Credit("spleen", 0.0, "marked a region that is not a target", Outcome.WRONG_PICK),
+        Credit("", 0.0, "a mark outside every labelled region", Outcome.EXTRA_MARK),
     )
 
 

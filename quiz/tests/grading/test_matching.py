@@ -2,7 +2,7 @@
 
 import pytest
 
-from quiz.grading import Credit, State
+from quiz.grading import Credit, Outcome, State
 from quiz.grading.matching import MatchingKey, Stem, grade, validate
 
 KEY = MatchingKey(
@@ -36,10 +36,10 @@ def test_grade(response: object, fraction: float, state: State) -> None:
 
 def test_credits_explain_each_stem() -> None:
     assert grade(KEY, {"q1": "A", "q2": "C", "q3": "nonsense"}).credits == (
-        Credit("q1", 0.25, "matched correctly (+0.25)"),
-        Credit("q2", 0.0, "matched to 'C', which is not the right choice"),
-        Credit("q3", 0.0, "not answered"),
-        Credit("q4", 0.0, "not answered"),
+        Credit("q1", 0.25, "matched correctly (+0.25)", Outcome.RIGHT_PICK),
+        Credit("q2", 0.0, "matched to 'C', which is not the right choice", Outcome.WRONG_PICK),
+        Credit("q3", 0.0, "not answered", Outcome.UNANSWERED),
+        Credit("q4", 0.0, "not answered", Outcome.UNANSWERED),
     )
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from quiz.grading import Credit, State
+from quiz.grading import Credit, Outcome, State
 from quiz.grading.multiple_response import MultipleResponseKey, Option, grade, validate
 
 KEY = MultipleResponseKey(
@@ -59,10 +59,10 @@ def test_grade(key: MultipleResponseKey, response: object, fraction: float, stat
 
 def test_credits_explain_each_tick_and_each_missed_right_option() -> None:
     assert grade(KEY, ["a", "c", "e"]).credits == (
-        Credit("a", 0.5, "ticked a right option (+0.5)"),
-        Credit("b", 0.0, "left a right option unticked"),
-        Credit("c", -0.5, "ticked a wrong option (-0.5)"),
-        Credit("e", 0.0, "ticked an option worth nothing (0)"),
+        Credit("a", 0.5, "ticked a right option (+0.5)", Outcome.RIGHT_PICK),
+        Credit("b", 0.0, "left a right option unticked", Outcome.MISSED),
+        Credit("c", -0.5, "ticked a wrong option (-0.5)", Outcome.WRONG_PICK),
+        Credit("e", 0.0, "ticked an option worth nothing (0)", Outcome.WRONG_PICK),
     )
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from quiz.grading import Credit, State
+from quiz.grading import Credit, Outcome, State
 from quiz.grading.multiple_true_false import Statement, TrueFalseKey, grade, validate
 
 STATEMENTS = (
@@ -59,10 +59,10 @@ def test_grade(key: TrueFalseKey, response: object, fraction: float, state: Stat
 def test_credits_explain_each_statement() -> None:
     result = grade(KEY, {"s1": "true", "s2": "true", "s3": "dont_know"})
     assert result.credits == (
-        Credit("s1", 0.25, "judged correctly (+0.25)"),
-        Credit("s2", -0.125, "answered 'true' but the statement is false (-0.125)"),
-        Credit("s3", 0.0, "answered don't know (no credit, no penalty)"),
-        Credit("s4", 0.0, "not answered"),
+        Credit("s1", 0.25, "judged correctly (+0.25)", Outcome.RIGHT_PICK),
+        Credit("s2", -0.125, "answered 'true' but the statement is false (-0.125)", Outcome.WRONG_PICK),
+        Credit("s3", 0.0, "answered don't know (no credit, no penalty)", Outcome.DONT_KNOW),
+        Credit("s4", 0.0, "not answered", Outcome.UNANSWERED),
     )
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from quiz.grading import Credit, State
+from quiz.grading import Credit, Outcome, State
 from quiz.grading.ordering import OrderingKey, OrderingResponse, grade, validate
 
 KEY = OrderingKey(items=("a", "b", "c", "d", "e"))
@@ -53,8 +53,8 @@ def test_grade(response: object, fraction: float, state: State) -> None:
 
 def test_credits_explain_each_neighbour() -> None:
     assert grade(OrderingKey(("a", "b", "c")), OrderingResponse(("c", "a", "b"), ("b", "c", "a"))).credits == (
-        Credit("c", 0.0, "'a' should not come straight after 'c'"),
-        Credit("a", 0.5, "'b' rightly comes straight after 'a' (+0.5)"),
+        Credit("c", 0.0, "'a' should not come straight after 'c'", Outcome.WRONG_NEIGHBOUR),
+        Credit("a", 0.5, "'b' rightly comes straight after 'a' (+0.5)", Outcome.RIGHT_NEIGHBOUR),
     )
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from quiz.grading import Credit, State
+from quiz.grading import Credit, Outcome, State
 from quiz.grading.single_best import Option, SingleBestKey, grade, validate
 
 KEY = SingleBestKey(
@@ -40,9 +40,9 @@ def test_grade(response: object, fraction: float, state: State) -> None:
 @pytest.mark.parametrize(
     ("response", "credits"),
     [
-        ("b", (Credit("b", 1.0, "chose the best answer"),)),
-        ("c", (Credit("c", 0.5, "chose a partly right option (50%)"),)),
-        ("a", (Credit("a", 0.0, "chose a wrong option"),)),
+        ("b", (Credit("b", 1.0, "chose the best answer", Outcome.RIGHT_PICK),)),
+        ("c", (Credit("c", 0.5, "chose a partly right option (50%)", Outcome.PARTIAL_PICK),)),
+        ("a", (Credit("a", 0.0, "chose a wrong option", Outcome.WRONG_PICK),)),
         (None, ()),
     ],
 )
