@@ -18,7 +18,7 @@ from django.utils.html import format_html, format_html_join
 
 from cases.models import Figure, KeyPoint, Section
 from quiz.keys import authoring_problems, key_snapshot
-from quiz.kinds import KINDS, all_kinds
+from quiz.kinds import KINDS, all_kinds, get_kind
 from quiz.kinds.base import ANSWERS, OPTIONS, ZONES
 from quiz.models import AcceptedAnswer, Attempt, KeyChange, Option, Question, Quiz, Response, Step, Zone
 from quiz.services import key_change_record, question_regrade
@@ -244,6 +244,14 @@ class OptionInline(CaseScopedMixin, admin.StackedInline):
     verbose_name = "option, statement, stem, choice or item"
     verbose_name_plural = "options, statements, stems, choices or items"
 
+    def get_fields(self, request, obj=None):
+        """A saved question shows only the option fields its kind uses (no "statement is true" on a single best)."""
+        kind = kind_of(obj)
+        if kind is None:
+            return super().get_fields(request, obj)
+        return [("key", "position"), "text", *([tuple(kind.option_fields)] if kind.option_fields else []),
+                "feedback", "key_points"]  # fmt: skip
+
 
 class ZoneForm(forms.ModelForm):
     class Meta:
@@ -325,7 +333,22 @@ class QuestionAdmin(CaseScopedMixin, admin.ModelAdmin):
         js = ["js/zone-editor.js"]
         css = {"all": ["css/admin-quiz.css"]}
 
+    def get_inline_instances(self, request, obj=None):
+        """A saved question shows the child rows its kind uses; a new one (kind not chosen yet) shows them all."""
+        inlines = super().get_inline_instances(request, obj)
+        kind = kind_of(obj)
+        if kind is None:
+            return inlines
+        return [inline for inline in inlines if inline.formset.rows_argument == kind.rows]
+
     def get_fieldsets(self, request, obj=None):
+        kind = kind_of(obj)
+        if kind is not None and not kind.needs_figure:
+            return [
+                (None, {"fields": ["step", "position", "kind", "prompt", "marks", "withdrawn"],
+                        "description": scoring_rules_html()}),
+                ("Feedback", {"fields": ["hint", "feedback", "key_points", "settings"]}),
+            ]  # fmt: skip
         return [
             (
                 None,
@@ -420,6 +443,16 @@ def record_key_change(request, question: Question, before: dict) -> None:
                 url,
             ),
         )
+
+
+def kind_of(question):
+    """The kind of a saved question, or None for a new one (or a kind that no longer exists)."""
+    if question is None or not question.pk:
+        return None
+    try:
+        return get_kind(question.kind)
+    except KeyError:
+        return None
 
 
 class PreviewFilter(admin.SimpleListFilter):

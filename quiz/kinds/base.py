@@ -56,6 +56,8 @@ class QuestionKind:
     #: What the learner is told when they submit without answering.
     missing_message: str = "Answer this question before submitting."
 
+    #: The option fields the kind's key uses, beside key, position, text and feedback (shown in the admin).
+    option_fields: tuple[str, ...] = ()
     #: A small valid key for sample questions (tests, the benchmark): options as (key, weight, is true, match key).
     sample_options: tuple[tuple[str, float, bool | None, str], ...] = ()
 

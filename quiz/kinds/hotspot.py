@@ -187,4 +187,5 @@ def zone_outcomes(response) -> dict[str, set[str]]:
             outcomes.setdefault(credit.get("key", ""), set()).add(str(outcome))
     return outcomes
 
+
 KIND = Hotspot()

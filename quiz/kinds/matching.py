@@ -14,6 +14,7 @@ class Matching(QuestionKind):
     name = matching.KIND
     RAW_VERSION = 1
     rows = OPTIONS
+    option_fields = ("match_key",)
     sample_options = (("x", 0, None, ""), ("y", 0, None, ""), ("s1", 0, None, "x"), ("s2", 0, None, "y"))
     scoring_help = "Match each item to one option; options may be used more than once. Marks for each right match."
     scoring_rule = (

@@ -14,6 +14,7 @@ class MultipleResponse(QuestionKind):
     name = multiple_response.KIND
     RAW_VERSION = 1
     rows = OPTIONS
+    option_fields = ("weight",)
     sample_options = (("a", 1, None, ""), ("b", -1, None, ""))
     scoring_help = "Select all that apply. Each right tick earns marks; wrong ticks cost marks."
     scoring_rule = (

@@ -17,6 +17,7 @@ class MultipleTrueFalse(QuestionKind):
     name = multiple_true_false.KIND
     RAW_VERSION = 1
     rows = OPTIONS
+    option_fields = ("is_true",)
     sample_options = (("a", 0, True, ""), ("b", 0, False, ""))
     scoring_help = "Mark each statement true or false. Each right answer earns marks; “Don’t know” scores nothing."
     scoring_rule = (

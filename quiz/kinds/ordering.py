@@ -32,6 +32,7 @@ class Ordering(QuestionKind):
     name = ordering.KIND
     RAW_VERSION = 1
     rows = OPTIONS
+    option_fields = ()
     sample_options = (("a", 0, None, ""), ("b", 0, None, ""), ("c", 0, None, ""))
     scoring_help = "Give each item a different position, 1 first. Marks for each item followed by the right one."
     scoring_rule = (

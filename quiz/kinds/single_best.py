@@ -14,6 +14,7 @@ class SingleBest(QuestionKind):
     name = single_best.KIND
     RAW_VERSION = 1
     rows = OPTIONS
+    option_fields = ("weight",)
     sample_options = (("a", 1, None, ""), ("b", 0, None, ""))
     scoring_help = "Choose the one best answer."
     scoring_rule = (

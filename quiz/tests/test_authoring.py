@@ -182,3 +182,24 @@ def test_regrade_after_a_key_is_corrected(client):
     response = Response.objects.get(question=question)
     assert response.fraction == 0.0
     assert response.raw == {"choice": "dystrophic"}, "the learner's answer itself is never changed"
+
+
+def test_a_saved_question_shows_only_what_its_kind_uses(client, educator, step):
+    single_best = Question.objects.create(step=step, position=1, kind="single_best", prompt="Which?")
+    page = client.get(reverse("admin:quiz_question_change", args=[single_best.pk])).content.decode()
+    assert 'name="options-TOTAL_FORMS"' in page
+    assert 'name="zones-TOTAL_FORMS"' not in page and 'name="accepted_answers-TOTAL_FORMS"' not in page
+    assert "options-__prefix__-weight" in page and "options-__prefix__-is_true" not in page
+    assert 'name="figure"' not in page
+
+    statements = Question.objects.create(step=step, position=2, kind="multiple_true_false", prompt="True?")
+    page = client.get(reverse("admin:quiz_question_change", args=[statements.pk])).content.decode()
+    assert "options-__prefix__-is_true" in page and "options-__prefix__-weight" not in page
+
+    hotspot = Question.objects.create(step=step, position=3, kind="hotspot", prompt="Where?")
+    page = client.get(reverse("admin:quiz_question_change", args=[hotspot.pk])).content.decode()
+    assert 'name="zones-TOTAL_FORMS"' in page and 'name="options-TOTAL_FORMS"' not in page
+    assert 'name="figure"' in page and "zone-editor" in page
+
+    new = client.get(reverse("admin:quiz_question_add")).content.decode()
+    assert all(f'name="{rows}-TOTAL_FORMS"' in new for rows in ("options", "zones", "accepted_answers"))
