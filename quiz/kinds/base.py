@@ -142,7 +142,24 @@ class QuestionKind:
     def describe(self, question: Question, raw: dict, feedback, response) -> list:
         """Fill in ``feedback`` (a ``quiz.selectors.QuestionFeedback``) for the learner's last raw response.
 
-        ``response`` is the last stored ``Response``, or None. Returns the rows (options, zones, answers)
-        whose key points are quoted back to the learner.
+        ``response`` is the last stored ``Response``, or None. What the learner did comes from the raw
+        answer; how it was judged comes from the stored grade (``outcomes``), never worked out again.
+        Returns the rows (options, zones, answers) whose key points are quoted back to the learner.
         """
         raise NotImplementedError
+
+    def outcomes(self, question: Question, raw: dict, response) -> dict[str, list[str]]:
+        """Key of an option, zone or answer -> the outcomes (``quiz.grading.Outcome``) its stored credits record.
+
+        Responses stored before credits carried outcome codes (grader version 1) are graded again in memory,
+        with the same result, until ``manage.py regrade`` stores their codes.
+        """
+        credits = response.credits if response is not None and isinstance(response.credits, list) else []
+        if any(isinstance(c, dict) and "outcome" not in c for c in credits):
+            grade = self.grader.grade(self.grading_key(question), self.grader_response(question, raw))
+            credits = [{"key": c.key, "outcome": str(c.outcome)} for c in grade.credits]
+        outcomes: dict[str, list[str]] = {}
+        for credit in credits:
+            if isinstance(credit, dict) and credit.get("outcome"):
+                outcomes.setdefault(str(credit.get("key", "")), []).append(str(credit["outcome"]))
+        return outcomes

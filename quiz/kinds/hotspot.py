@@ -148,7 +148,7 @@ class Hotspot(QuestionKind):
         marks = [m for m in raw.get("marks") or [] if isinstance(m, list) and len(m) == 2]
         regions = set(raw.get("regions") or [])
         feedback.marks = marks
-        outcomes = zone_outcomes(response)
+        outcomes = self.outcomes(question, raw, response)
         parts = []
         if marks:
             parts.append(f"{len(marks)} mark{'s' if len(marks) != 1 else ''} on the image")
@@ -167,25 +167,6 @@ class Hotspot(QuestionKind):
                 continue
             relevant.append(zone)
         return relevant
-
-
-def zone_outcomes(response) -> dict[str, set[str]]:
-    """Zone key -> the outcomes its stored credits record.
-
-    Responses graded before credits carried outcomes (grader version 1) are read by their credit's
-    fraction and wording, until ``manage.py regrade`` brings them up to date.
-    """
-    outcomes: dict[str, set[str]] = {}
-    for credit in response.credits if response else []:
-        outcome = credit.get("outcome")
-        if outcome is None:
-            if credit.get("fraction", 0) > 0:
-                outcome = Outcome.HIT
-            elif "not a target" in credit.get("reason", ""):
-                outcome = Outcome.WRONG_PICK
-        if outcome:
-            outcomes.setdefault(credit.get("key", ""), set()).add(str(outcome))
-    return outcomes
 
 
 KIND = Hotspot()

@@ -6,7 +6,7 @@ learner matched.
 
 from django import forms
 
-from quiz.grading import matching
+from quiz.grading import Outcome, matching
 from quiz.kinds.base import OPTIONS, QuestionKind, sorted_options
 
 
@@ -62,11 +62,12 @@ class Matching(QuestionKind):
         options = sorted_options(question)
         choices = {o.key: o.text for o in options if not o.match_key}
         stems = [o for o in options if o.match_key]
+        outcomes = self.outcomes(question, raw, response)
         for stem in stems:
             given = matches.get(stem.key)
             feedback.your_answer.append(f"{stem.text} → {choices.get(given, 'not matched')}")
             feedback.expected_answer.append(f"{stem.text} → {choices.get(stem.match_key, stem.match_key)}")
-            right = given == stem.match_key
+            right = Outcome.RIGHT_PICK in outcomes.get(stem.key, [])
             verdict = f"You matched it to {choices.get(given, 'nothing')}: {'right' if right else 'wrong'}."
             feedback.note(stem, right, verdict)
         return stems

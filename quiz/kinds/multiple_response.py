@@ -5,7 +5,7 @@ Raw response (``RAW_VERSION`` 1): ``{"ticked": ["<option key>", ...]}``, sorted;
 
 from django import forms
 
-from quiz.grading import multiple_response
+from quiz.grading import Outcome, multiple_response
 from quiz.grading.options import Option as GradingOption
 from quiz.kinds.base import OPTIONS, QuestionKind, sorted_options
 
@@ -59,17 +59,19 @@ class MultipleResponse(QuestionKind):
         ticked = set(raw.get("ticked") or [])
         feedback.your_answer = [o.text for o in options if o.key in ticked]
         feedback.expected_answer = [o.text for o in options if o.weight > 0]
+        outcomes = self.outcomes(question, raw, response)
         relevant = []
         for option in options:
-            is_right, was_ticked = option.weight > 0, option.key in ticked
-            if was_ticked or is_right:
-                verdict = {
-                    (True, True): "You ticked it: right.",
-                    (True, False): "You missed it.",
-                    (False, True): "You ticked it: wrong.",
-                }[(is_right, was_ticked)]
-                feedback.note(option, is_right == was_ticked, verdict)
-                relevant.append(option)
+            got = outcomes.get(option.key, [])
+            if Outcome.RIGHT_PICK in got:
+                feedback.note(option, True, "You ticked it: right.")
+            elif Outcome.WRONG_PICK in got:
+                feedback.note(option, False, "You ticked it: wrong.")
+            elif Outcome.MISSED in got or option.weight > 0:  # (nothing ticked at all: no credits)
+                feedback.note(option, False, "You missed it.")
+            else:
+                continue
+            relevant.append(option)
         return relevant
 
 

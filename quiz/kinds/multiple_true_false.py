@@ -6,7 +6,7 @@ with only the statements the learner answered.
 
 from django import forms
 
-from quiz.grading import multiple_true_false
+from quiz.grading import Outcome, multiple_true_false
 from quiz.kinds.base import OPTIONS, QuestionKind, question_settings, sorted_options
 
 CHOICES = [("true", "True"), ("false", "False"), ("dont_know", "Don’t know")]
@@ -59,15 +59,18 @@ class MultipleTrueFalse(QuestionKind):
     def describe(self, question, raw, feedback, response):
         answers = raw.get("answers") or {}
         options = sorted_options(question)
+        outcomes = self.outcomes(question, raw, response)
         for option in options:
             given = answers.get(option.key)
             feedback.your_answer.append(f"{option.text}: {LABELS.get(given, 'not answered')}")
             feedback.expected_answer.append(f"{option.text}: {'True' if option.is_true else 'False'}")
-            right = given in ("true", "false") and (given == "true") == bool(option.is_true)
+            got = outcomes.get(option.key, [])
             said = LABELS.get(given, "nothing")
-            if given in ("true", "false"):
-                feedback.note(option, right, f"You said {said}: {'right' if right else 'wrong'}.")
-            else:
+            if Outcome.RIGHT_PICK in got:
+                feedback.note(option, True, f"You said {said}: right.")
+            elif Outcome.WRONG_PICK in got:
+                feedback.note(option, False, f"You said {said}: wrong.")
+            else:  # "don't know", or not answered
                 feedback.note(option, None, f"You said {said}.")
         return options
 

@@ -5,7 +5,7 @@ Raw response (``RAW_VERSION`` 1): ``{"choice": "<option key>"}``; ``{"choice": n
 
 from django import forms
 
-from quiz.grading import single_best
+from quiz.grading import Outcome, single_best
 from quiz.grading.options import Option as GradingOption
 from quiz.kinds.base import OPTIONS, QuestionKind, sorted_options
 
@@ -54,12 +54,13 @@ class SingleBest(QuestionKind):
 
     def describe(self, question, raw, feedback, response):
         options = sorted_options(question)
-        chosen = next((o for o in options if o.key == raw.get("choice")), None)
+        outcomes = self.outcomes(question, raw, response)
+        chosen = next((o for o in options if o.key in outcomes), None)
         feedback.your_answer = [chosen.text] if chosen else []
         best = max((o.weight for o in options), default=0)
         feedback.expected_answer = [o.text for o in options if o.weight == best]
         if chosen:
-            right = chosen.weight == best
+            right = Outcome.RIGHT_PICK in outcomes[chosen.key]
             feedback.note(chosen, right, "Your answer: right." if right else "Your answer: not the best one.")
         for option in options:
             if option.weight == best and option is not chosen:

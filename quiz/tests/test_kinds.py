@@ -238,3 +238,30 @@ def test_feedback_names_exactly_the_targets_the_grade_credited_when_targets_over
         "Left": "You marked it: right." if credited == ["left"] else "You missed it.",
         "Right": "You marked it: right." if credited == ["right"] else "You missed it.",
     }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", list(Question.Kind))
+def test_answers_stored_before_outcome_codes_get_the_same_feedback(kind):
+    """Credits stored by version 1 of the graders had no outcome: their feedback is what it always was."""
+    from quiz.selectors import step_reviews
+    from quiz.services import attempt_start, step_submit
+    from quiz.tests.helpers import key_answer
+
+    quiz = make_quiz(kinds=[kind])
+    question = Question.objects.get(step__quiz=quiz)
+    attempt = attempt_start(quiz=quiz, owner_secret="a browser")
+    step = quiz.steps.get()
+    answer = wrong_answer(question, attempt) if kind != Question.Kind.FREE_TEXT else key_answer(question, attempt)
+    step_submit(attempt=attempt, step=step, try_number=1, raw_responses={question.pk: answer})
+
+    def lines():
+        feedback = step_reviews(attempt, [step])[0].questions[0]
+        return [(n.subject, n.verdict, n.good) for n in feedback.notes]
+
+    now = lines()
+    response = question.responses.get()
+    response.credits = [{k: v for k, v in c.items() if k != "outcome"} for c in response.credits]
+    response.grader_version = 1
+    response.save()
+    assert lines() == now
