@@ -97,6 +97,16 @@ class QuizAdmin(admin.ModelAdmin):
     ]
     change_form_template = "admin/quiz/quiz/change_form.html"
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in ("opens_at", "closes_at"):
+            # The admin's date and time boxes share one visible label, which names neither box.
+            name = db_field.verbose_name.capitalize()
+            date, time = field.widget.widgets
+            date.attrs["aria-label"] = f"{name}: date (year-month-day)"
+            time.attrs["aria-label"] = f"{name}: time (hours:minutes:seconds)"
+        return field
+
     def get_queryset(self, request):
         # Each learner's first finished attempt: a retake after seeing the answers measures memory.
         first = Q(attempts__in=Attempt.objects.first_completed())
