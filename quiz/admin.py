@@ -480,8 +480,21 @@ class PreviewFilter(admin.SimpleListFilter):
         return queryset
 
 
+class RecordAdmin(admin.ModelAdmin):
+    """A record of what happened: read in the admin, never added, changed or deleted there."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Attempt)
-class AttemptAdmin(admin.ModelAdmin):
+class AttemptAdmin(RecordAdmin):
     """How learners did. Attempts are the learners' own record: educators read them, never edit them."""
 
     list_display = ["quiz", "learner", "state", "score_display", "started_at", "finished_at", "is_preview"]
@@ -503,12 +516,6 @@ class AttemptAdmin(admin.ModelAdmin):
     ]
     readonly_fields = fields
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
     def has_delete_permission(self, request, obj=None):
         # An educator may delete their own previews (to tidy up, or to delete a question only previews answered);
         # a learner's attempt is their record and is never deleted here.
@@ -516,7 +523,7 @@ class AttemptAdmin(admin.ModelAdmin):
             obj is not None
             and obj.is_preview
             and obj.user_id == request.user.pk
-            and super().has_delete_permission(request, obj)
+            and admin.ModelAdmin.has_delete_permission(self, request, obj)
         )
 
     @admin.display(description="learner")
@@ -534,7 +541,7 @@ class AttemptAdmin(admin.ModelAdmin):
 
 
 @admin.register(KeyChange)
-class KeyChangeAdmin(admin.ModelAdmin):
+class KeyChangeAdmin(RecordAdmin):
     """The log of changes to keys of answered questions: read-only, for the record."""
 
     list_display = ["question", "changed_by", "changed_at", "responses_affected", "regraded_at", "grades_changed"]
@@ -552,12 +559,3 @@ class KeyChangeAdmin(admin.ModelAdmin):
         "grades_changed",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

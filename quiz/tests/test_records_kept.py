@@ -55,6 +55,17 @@ def test_an_answered_question_step_or_quiz_cannot_be_deleted(client, educator, a
 def test_deleting_an_answered_question_from_its_step_page_is_refused(client, educator, answered):
     step = answered.quiz.steps.get(position=1)
     questions = list(step.questions.order_by("position"))
+    data = step_change_post(step, questions)
+    data["questions-0-DELETE"] = "on"
+    client.force_login(educator)
+    response = client.post(reverse("admin:quiz_step_change", args=[step.pk]), data)
+    assert response.status_code == 200
+    assert "would require deleting the following protected related objects" in response.content.decode()
+    assert Question.objects.filter(pk=questions[0].pk).exists()
+
+
+def step_change_post(step, questions) -> dict:
+    """The step's admin form with its questions inline, as it stands, ready to post back with changes."""
     data = {
         "quiz": str(step.quiz_id),
         "position": str(step.position),
@@ -66,12 +77,7 @@ def test_deleting_an_answered_question_from_its_step_page_is_refused(client, edu
         data.update({f"questions-{n}-id": str(q.pk), f"questions-{n}-step": str(step.pk),
                      f"questions-{n}-position": str(q.position), f"questions-{n}-kind": q.kind,
                      f"questions-{n}-prompt": q.prompt, f"questions-{n}-marks": str(q.marks)})  # fmt: skip
-    data["questions-0-DELETE"] = "on"
-    client.force_login(educator)
-    response = client.post(reverse("admin:quiz_step_change", args=[step.pk]), data)
-    assert response.status_code == 200
-    assert "would require deleting the following protected related objects" in response.content.decode()
-    assert Question.objects.filter(pk=questions[0].pk).exists()
+    return data
 
 
 def test_a_question_only_previews_answered_can_go_once_its_previews_are_deleted(client, educator):
@@ -200,17 +206,7 @@ def test_a_question_withdrawn_after_it_was_answered_keeps_counting_for_that_atte
 def test_the_step_page_can_neither_change_an_answered_kind_nor_change_marks_unlogged(client, educator, answered):
     step = answered.quiz.steps.get(position=1)
     questions = list(step.questions.order_by("position"))
-    data = {
-        "quiz": str(step.quiz_id),
-        "position": str(step.position),
-        "title": step.title,
-        "introduction": step.introduction,
-        **inline_management("questions", len(questions), len(questions)),
-    }
-    for n, q in enumerate(questions):
-        data.update({f"questions-{n}-id": str(q.pk), f"questions-{n}-step": str(step.pk),
-                     f"questions-{n}-position": str(q.position), f"questions-{n}-kind": q.kind,
-                     f"questions-{n}-prompt": q.prompt, f"questions-{n}-marks": str(q.marks)})  # fmt: skip
+    data = step_change_post(step, questions)
     client.force_login(educator)
     url = reverse("admin:quiz_step_change", args=[step.pk])
 
