@@ -47,9 +47,8 @@ def _held_back(request, quiz: Quiz, hold):
     return render(request, "quiz/held_back.html", {"quiz": quiz, "case": quiz.case, "exam": hold.quiz}, status=403)
 
 
-def _blocked(request, attempt: Attempt):
+def _blocked(request, attempt: Attempt, hold):
     """While an exam on the case is open to this learner, only their exam attempt may be worked on or read."""
-    hold = _hold(request, attempt.quiz.case)
     if hold is not None and not attempt.is_preview and not hold.allows(attempt):
         return _held_back(request, attempt.quiz, hold)
     return None
@@ -104,7 +103,8 @@ def quiz_preview(request, slug):
 @never_cache
 def attempt_resume(request, token):
     attempt = _attempt(request, token)
-    if blocked := _blocked(request, attempt):
+    hold = _hold(request, attempt.quiz.case)
+    if blocked := _blocked(request, attempt, hold):
         return blocked
     attempt = attempt_skip_withdrawn(attempt=attempt)
     if attempt.is_finished:
@@ -119,7 +119,8 @@ def _step_url(attempt: Attempt, position: int) -> str:
 @never_cache
 def attempt_step(request, token, position):
     attempt = _attempt(request, token)
-    if blocked := _blocked(request, attempt):
+    hold = _hold(request, attempt.quiz.case)
+    if blocked := _blocked(request, attempt, hold):
         return blocked
     step = get_object_or_404(attempt.quiz.steps.all(), position=position)
     if step.withdrawn and not attempt.is_finished and position >= attempt.current_position:
@@ -241,7 +242,8 @@ def _render_committed_step(request, attempt, step):
 @never_cache
 def attempt_review(request, token):
     attempt = _attempt(request, token)
-    if blocked := _blocked(request, attempt):
+    hold = _hold(request, attempt.quiz.case)
+    if blocked := _blocked(request, attempt, hold):
         return blocked
     if not attempt.is_finished:
         messages.info(request, "The review opens when you have answered every step.")
@@ -261,6 +263,6 @@ def attempt_review(request, token):
             "reviews": selectors.step_reviews(attempt, selectors.attempt_steps(attempt)) if answers_visible else [],
             "may_start_again": quiz.is_open(now) and left != 0,
             "attempts_left": left,
-            "whole_case_open": _hold(request, quiz.case) is None,
+            "whole_case_open": hold is None,
         },
     )
