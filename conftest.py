@@ -79,3 +79,16 @@ def temporary_media(settings, tmp_path):
         },
     }
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def make_educator(django_user_model):
+    """Makes a staff account in the Educators group (``accounts.roles``): what the admin's educators are."""
+    from accounts.roles import sync_educator_group
+
+    def make(username: str = "teacher", password: str = "pw"):
+        user = django_user_model.objects.create_user(username, password=password, is_staff=True)
+        user.groups.add(sync_educator_group())
+        return user
+
+    return make

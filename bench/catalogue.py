@@ -275,8 +275,8 @@ def is_complete(filler_cases: int) -> bool:
     """Whether a kept database holds a whole catalogue of this size (the demo case is the last thing made)."""
     from django.db.utils import DatabaseError
 
-    from cases.demo import calcinosis
     from cases.models import Case, FigureRendition
+    from demo import case as calcinosis
     from quiz.models import Quiz
 
     try:

@@ -112,9 +112,12 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "axes",
+    "accounts",
     "cases",
     "quiz",
-    # The site's own management commands (sign_everyone_out) and session policy (calcinosis_site.sessions).
+    # The demo case and its quiz, and the commands that load them.
+    "demo",
+    # The site's own management commands (sign_everyone_out, export_site, import_site) and session policy.
     "calcinosis_site",
 ]
 

@@ -121,8 +121,8 @@ def demo_case(transactional_db, temporary_media, settings, tmp_path_factory, req
     copy (its database rows as a JSON fixture, and its image files); later tests restore that copy into their
     own freshly emptied database and media folders.
     """
+    from accounts.roles import sync_educator_group
     from cases.models import Case
-    from cases.roles import sync_educator_group
 
     media_root, private_root = Path(settings.MEDIA_ROOT), Path(settings.PRIVATE_MEDIA_ROOT)
     snapshot = request.config.stash.get(_DEMO_SNAPSHOT, None)
@@ -164,7 +164,7 @@ def educator(transactional_db):
     """A staff user in the Educators group (not a superuser); the password is ``EDUCATOR_PASSWORD``."""
     from django.contrib.auth import get_user_model
 
-    from cases.roles import sync_educator_group
+    from accounts.roles import sync_educator_group
 
     user = get_user_model().objects.create_user(
         username="teacher", password=EDUCATOR_PASSWORD, is_staff=True, email="teacher@example.org"

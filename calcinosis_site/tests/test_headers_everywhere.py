@@ -10,8 +10,8 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accounts.roles import sync_educator_group
 from cases.models import Case
-from cases.roles import sync_educator_group
 from quiz.models import Attempt
 from quiz.tests.helpers import load_demo_quiz
 

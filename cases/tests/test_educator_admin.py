@@ -9,7 +9,6 @@ from django.urls import reverse
 from PIL import Image
 
 from cases.models import Case
-from cases.roles import EDUCATORS_GROUP, sync_educator_group
 
 pytestmark = pytest.mark.django_db
 
@@ -32,10 +31,8 @@ def phone_jpeg() -> bytes:
 
 
 @pytest.fixture
-def educator(django_user_model):
-    user = django_user_model.objects.create_user("educator", password="correct horse battery", is_staff=True)
-    user.groups.add(sync_educator_group())
-    return user
+def educator(make_educator):
+    return make_educator("educator", password="correct horse battery")
 
 
 def management_form(prefix: str, total: int) -> dict:
@@ -88,7 +85,7 @@ def new_case_post(upload) -> dict:
 
 def test_educator_is_not_a_superuser_but_can_write_cases(educator):
     assert not educator.is_superuser
-    assert educator.groups.filter(name=EDUCATORS_GROUP).exists()
+    assert educator.groups.filter(name="Educators").exists()
     for perm in ["cases.add_case", "cases.change_case", "cases.add_figure", "cases.add_keypoint", "cases.add_section"]:
         assert educator.has_perm(perm), perm
     assert not educator.has_perm("auth.add_user")

@@ -6,7 +6,6 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from cases.roles import sync_educator_group
 from cases.tests.factories import make_case, make_figure, make_key_point, make_section
 from quiz.models import Attempt, Option, Question, Quiz, Response, Step
 from quiz.tests.helpers import answers_for, key_answer, load_demo_quiz, step_post
@@ -15,9 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def educator(django_user_model, client):
-    user = django_user_model.objects.create_user("teacher", password="pw", is_staff=True)
-    user.groups.add(sync_educator_group())
+def educator(make_educator, client):
+    user = make_educator()
     client.force_login(user)
     return user
 

@@ -7,7 +7,6 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 
-from cases.roles import sync_educator_group
 from quiz.models import Attempt, Question, Quiz
 from quiz.tests.factories import make_quiz
 from quiz.tests.helpers import load_demo_quiz
@@ -21,7 +20,7 @@ def session_keys() -> set[str]:
     return set(Session.objects.values_list("session_key", flat=True))
 
 
-def test_no_attempt_stores_a_session_key_and_no_admin_page_shows_one(client, django_user_model):
+def test_no_attempt_stores_a_session_key_and_no_admin_page_shows_one(client, django_user_model, make_educator):
     """The takeover: an educator copied a superuser's session key from a preview attempt's admin page."""
     quiz = load_demo_quiz()
     superuser = django_user_model.objects.create_superuser("boss", password=PASSWORD)
@@ -41,8 +40,7 @@ def test_no_attempt_stores_a_session_key_and_no_admin_page_shows_one(client, dja
     stored = {str(value) for attempt in Attempt.objects.values() for value in attempt.values()}
     assert not stored & keys, "an attempt stores a value equal to a session key"
 
-    educator = django_user_model.objects.create_user("teacher", password=PASSWORD, is_staff=True)
-    educator.groups.add(sync_educator_group())
+    educator = make_educator(password=PASSWORD)
     client.force_login(educator)
     keys = session_keys()
     pages = [reverse("admin:quiz_attempt_changelist"), reverse("admin:quiz_attempt_changelist") + "?preview=yes"]

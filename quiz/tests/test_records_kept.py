@@ -4,7 +4,6 @@ withdrawing a step or question leaves attempts able to finish and their marks ad
 import pytest
 from django.urls import reverse
 
-from cases.roles import sync_educator_group
 from quiz.keys import key_snapshot
 from quiz.models import Attempt, KeyChange, Option, Question, Response, Step
 from quiz.services import key_change_record, question_regrade
@@ -16,10 +15,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def educator(django_user_model):
-    user = django_user_model.objects.create_user("teacher", password="pw", is_staff=True)
-    user.groups.add(sync_educator_group())
-    return user
+def educator(make_educator):
+    return make_educator()
 
 
 @pytest.fixture

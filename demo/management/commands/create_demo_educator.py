@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.roles import sync_educator_group
+from accounts.roles import sync_educator_group
 
 DEMO_USERNAME = "educator"
 DEMO_PASSWORD = "calcinosis-demo"

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.backup import BackupError, import_site
+from calcinosis_site.backup import BackupError, import_site
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from functools import cache
 import pytest
 from PIL import Image, ImageDraw, ImageStat
 
-from cases.demo.figures import FIGURE_SIZE, RADIOGRAPH_BONES, RADIOGRAPH_MASSES, Mass, draw_figure
+from demo.figures import FIGURE_SIZE, RADIOGRAPH_BONES, RADIOGRAPH_MASSES, Mass, draw_figure
 
 LABELS = ["1A", "1B", "1C", "1D"]
 RADIOGRAPHS = ["1C", "1D"]

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.checks import Error, Tags, register
 from django.db import DatabaseError
 
-from cases.management.commands.create_demo_educator import DEMO_PASSWORD, DEMO_USERNAME
+from demo.management.commands.create_demo_educator import DEMO_PASSWORD, DEMO_USERNAME
 
 
 @register(Tags.security, deploy=True)
@@ -24,6 +24,6 @@ def demo_account_check(app_configs=None, **kwargs):
         Error(
             f"The demo account “{DEMO_USERNAME}” exists with the published demo password.",
             hint=f"Delete it, or set a new password: manage.py changepassword {DEMO_USERNAME}",
-            id="cases.E001",
+            id="demo.E001",
         )
     ]

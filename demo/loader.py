@@ -7,11 +7,11 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
-from cases.demo import calcinosis
-from cases.demo.figures import draw_figure
 from cases.images import clean_upload
 from cases.models import Case, Figure, KeyPoint, Reference, Section
 from cases.services import figure_attach_image, masters_storage
+from demo import case as calcinosis
+from demo.figures import draw_figure
 
 
 @transaction.atomic

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 
-from cases.demo.loader import load_calcinosis_case
-from cases.roles import sync_educator_group
-from quiz.demo import load_calcinosis_quiz
+from accounts.roles import sync_educator_group
+from demo.loader import load_calcinosis_case
+from demo.quiz import load_calcinosis_quiz
 
 
 class Command(BaseCommand):

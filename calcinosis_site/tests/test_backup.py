@@ -18,9 +18,9 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.backup import LEFT_OUT, _models
+from accounts.roles import EDUCATORS_GROUP
+from calcinosis_site.backup import LEFT_OUT, _models
 from cases.models import Figure, FigureRendition
-from cases.roles import EDUCATORS_GROUP
 from cases.tests.factories import make_figure, make_reference
 from quiz.models import Attempt, Question, Response, StepAttempt
 from quiz.tests.factories import make_quiz

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from cases.demo import calcinosis
+from demo import case as calcinosis
 
 DEMO = Path(calcinosis.__file__).parent
 ORIGINAL = (DEMO / "calcinosis_report_original.txt").read_text(encoding="utf-8")

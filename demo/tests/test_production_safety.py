@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core.checks import registry
 from django.core.management import call_command
 
-from cases.checks import demo_account_check
-from cases.management.commands.create_demo_educator import DEMO_PASSWORD, DEMO_USERNAME
+from demo.checks import demo_account_check
+from demo.management.commands.create_demo_educator import DEMO_PASSWORD, DEMO_USERNAME
 
 pytestmark = pytest.mark.django_db
 
@@ -31,8 +31,8 @@ def test_check_deploy_catches_the_demo_account_on_a_server(settings):
     get_user_model().objects.create_user(DEMO_USERNAME, password=DEMO_PASSWORD, is_staff=True)
 
     [error] = demo_account_check()
-    assert error.id == "cases.E001" and error.is_serious()
-    assert "cases.E001" in deploy_errors()
+    assert error.id == "demo.E001" and error.is_serious()
+    assert "demo.E001" in deploy_errors()
 
 
 def test_the_educator_account_with_its_own_password_is_fine(settings):

@@ -4,8 +4,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from cases.demo import calcinosis
 from cases.models import Case, Figure, FigureRendition
+from demo import case as calcinosis
 
 pytestmark = pytest.mark.django_db
 

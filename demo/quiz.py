@@ -1,6 +1,6 @@
 """The demo quiz for the calcinosis cutis case, following the report's own reasoning.
 
-Every option's feedback is grounded in a key point of the case (``cases/demo/calcinosis.py``),
+Every option's feedback is grounded in a key point of the case (``demo/case.py``),
 whose quoted sentence the learner sees with the feedback. Feedback text itself says only what the
 report says, or what it does not say; tests check that every option links to a key point.
 """
@@ -8,8 +8,8 @@ report says, or what it does not say; tests check that every option links to a k
 from django.db import transaction
 from django.db.models import F
 
-from cases.demo.figures import RADIOGRAPH_BONES, RADIOGRAPH_MASSES
 from cases.models import Case
+from demo.figures import RADIOGRAPH_BONES, RADIOGRAPH_MASSES
 from quiz.models import AcceptedAnswer, Option, Question, Quiz, Step, Zone
 
 QUIZ = {
