@@ -50,6 +50,20 @@ class Quiz(models.Model):
     introduction = models.TextField(
         "introduction", blank=True, help_text="Shown before the first step. Markdown; scripts are removed."
     )
+    objectives = models.TextField(
+        "learning objectives",
+        blank=True,
+        help_text="What a learner should be able to do after the quiz, one per line, shown on its opening page. "
+        "Start each with a verb, e.g. 'Classify calcinosis cutis from the laboratory results'.",
+    )
+    summary_points = models.ManyToManyField(
+        "cases.KeyPoint",
+        blank=True,
+        related_name="summarised_in",
+        verbose_name="take-home points",
+        help_text="Three to five key points of the case, shown at the top of the review page as the quiz's "
+        "take-home summary.",
+    )
     mode = models.CharField(
         "mode",
         max_length=20,
@@ -323,6 +337,12 @@ class Option(FeedbackMixin):
         blank=True,
         help_text="Multiple true/false only: is this statement true?",
     )
+    pinned = models.BooleanField(
+        "keep in place",
+        default=False,
+        help_text="Options are shown in a new order on each attempt; a pinned option keeps its position "
+        "(e.g. 'None of these' last).",
+    )
     match_key = models.SlugField(
         "matching choice",
         max_length=40,
@@ -455,6 +475,12 @@ class Attempt(models.Model):
     )
     # Seeds this attempt's shuffles. Never sent to the browser, so a page cannot be used to undo a shuffle.
     seed = models.CharField(max_length=32, default=new_seed, editable=False)
+    orders = models.JSONField(
+        default=dict,
+        editable=False,
+        help_text="The order this attempt shows each question's options in, drawn when it began: "
+        "{question id: {'options': [keys], ...}}.",
+    )
     mode = models.CharField(max_length=20, choices=Quiz.Mode, help_text="The quiz's mode when the attempt began.")
     rules = models.JSONField(
         default=dict,
