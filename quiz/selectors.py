@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.http import Http404
+from django.urls import reverse
 
 from cases.models import Figure, KeyPoint, Section
 from quiz.kinds import get_kind
@@ -286,3 +287,144 @@ def latest_states(step_attempt: StepAttempt | None) -> dict[int, str]:
         return {}
     responses = step_attempt.responses.filter(try_number=step_attempt.tries_used).only("question_id", "state")
     return {r.question_id: r.state for r in responses}
+
+
+STEP_FORM_TEMPLATE = "quiz/step.html"
+STEP_DONE_TEMPLATE = "quiz/step_done.html"
+
+
+@dataclass(frozen=True)
+class StepPage:
+    """What a request for one step of an attempt gets: somewhere else to go, with a word for the learner on
+    the way (``redirect_to``, ``message``), or a template and everything it shows.
+
+    ``skip_withdrawn``: the step was withdrawn before the attempt reached it, so the attempt must first be
+    moved on past it (``services.attempt_skip_withdrawn``); a selector only reads, so it only says so.
+    """
+
+    attempt: Attempt
+    redirect_to: str = ""
+    message: str = ""
+    skip_withdrawn: bool = False
+    template: str = ""
+    step: Step | None = None
+    steps: list[Step] = field(default_factory=list)
+    revealed: Revealed | None = None
+    # The form: the questions asked, the tries used so far, how each question fared in the latest try
+    # (with feedback after each step), and that try's answers to fill the form in with again.
+    questions: list[Question] = field(default_factory=list)
+    tries_used: int = 0
+    latest_states: dict[int, str] = field(default_factory=dict)
+    refill: list[Response] = field(default_factory=list)
+    # A committed step: its feedback, when the learner may see it, and the step to go on to (None: the results).
+    review: StepReview | None = None
+    next_position: int | None = None
+
+    @property
+    def shows_form(self) -> bool:
+        return self.template == STEP_FORM_TEMPLATE
+
+    @property
+    def try_number(self) -> int:
+        """The number of the try the form submits."""
+        return self.tries_used + 1
+
+    def context(self, **extra) -> dict:
+        """The template's context, with ``extra`` (the form) added."""
+        context = {
+            "attempt": self.attempt,
+            "quiz": self.attempt.quiz,
+            "case": self.attempt.quiz.case,
+            "step": self.step,
+            "steps": self.steps,
+            "step_count": len(self.steps),
+            "revealed": self.revealed,
+        }
+        if self.shows_form:
+            context |= {
+                "tries_used": self.tries_used,
+                "behaviour": self.attempt.behaviour,
+                "latest_states": self.latest_states,
+            }
+        else:
+            context |= {"review": self.review, "next_position": self.next_position}
+        return context | extra
+
+
+def _step_url(attempt: Attempt, position: int) -> str:
+    return reverse("quiz:step", kwargs={"token": attempt.token, "position": position})
+
+
+def step_page(attempt: Attempt, position: int, *, now, submitting: bool = False) -> StepPage:
+    """What a learner gets at one step of their attempt; 404 for a step the quiz does not have.
+
+    Steps open one at a time. A step before the one the attempt is on (or every step, once the attempt is
+    finished) shows what was recorded, with its feedback when the learner may see it; the step the attempt
+    is on shows its form, filled in with the latest try. With ``submitting``, what a POST of the form gets:
+    a committed step or a finished attempt no longer takes answers, so the learner is sent on.
+    """
+    try:
+        step = attempt.quiz.steps.get(position=position)
+    except Step.DoesNotExist:
+        raise Http404("No such step.") from None
+    current = attempt.current_position
+    if step.withdrawn and not attempt.is_finished and position >= current:
+        # Withdrawn by an educator before this attempt answered it: skip it and carry on.
+        return StepPage(
+            attempt,
+            redirect_to=attempt.get_absolute_url(),
+            message="That step was withdrawn by the quiz's educators; your attempt carries on without it.",
+            skip_withdrawn=True,
+        )
+    if attempt.is_finished:
+        if submitting:
+            # Finished meanwhile: the last step answered in another tab, or the exam closed.
+            return StepPage(
+                attempt,
+                redirect_to=reverse("quiz:review", kwargs={"token": attempt.token}),
+                message="This attempt is finished: answers can no longer be given or changed.",
+            )
+        return _committed_step_page(attempt, step, now)
+    if position > current:
+        return StepPage(
+            attempt,
+            redirect_to=_step_url(attempt, current),
+            message="Finish this step first: the next one opens once it is answered.",
+        )
+    step_attempt = StepAttempt.objects.filter(attempt=attempt, step=step).first()
+    if position < current or (step_attempt is not None and step_attempt.is_committed):
+        if submitting:
+            return StepPage(
+                attempt,
+                redirect_to=_step_url(attempt, current),
+                message="This step is finished; your answers were already recorded and cannot change.",
+            )
+        return _committed_step_page(attempt, step, now)
+    tries_used = step_attempt.tries_used if step_attempt is not None else 0
+    # A submitted form carries its own answers; only a fresh one is filled in with the latest try.
+    refill = [] if submitting or not tries_used else list(step_attempt.responses.filter(try_number=tries_used))
+    return StepPage(
+        attempt,
+        template=STEP_FORM_TEMPLATE,
+        step=step,
+        steps=attempt_steps(attempt),
+        revealed=revealed_content(attempt.quiz, step.position),
+        questions=questions_for_form(step),
+        tries_used=tries_used,
+        latest_states=latest_states(step_attempt) if attempt.behaviour.feedback_after_each_step else {},
+        refill=refill,
+    )
+
+
+def _committed_step_page(attempt: Attempt, step: Step, now) -> StepPage:
+    # Practice: feedback after each step. Exam: once the attempt is over, when the quiz's review setting allows.
+    show_feedback = attempt.answers_visible(now)
+    return StepPage(
+        attempt,
+        template=STEP_DONE_TEMPLATE,
+        step=step,
+        steps=attempt_steps(attempt),
+        revealed=revealed_content(attempt.quiz, step.position),
+        review=step_reviews(attempt, [step])[0] if show_feedback else None,
+        next_position=None if attempt.is_finished else attempt.current_position,
+    )

@@ -31,8 +31,26 @@ class Outcome(StrEnum):
 @dataclass(frozen=True)
 class SubmitResult:
     outcome: Outcome
+    #: The step the learner sees next: this one again (another try, or its feedback), the next one still
+    #: asked, or None for the attempt's results.
+    next_position: int | None
     step_committed: bool = False
     attempt_finished: bool = False
+
+
+def _stay(outcome: Outcome, step: Step) -> SubmitResult:
+    """Nothing moved the attempt on: the learner is shown this step again."""
+    return SubmitResult(outcome, next_position=step.position)
+
+
+def _committed(attempt: Attempt, step: Step, *, finished: bool) -> SubmitResult:
+    """A step was committed. With feedback after each step the learner sees it on this step first; without,
+    they go straight on to the next step (or to the results)."""
+    if attempt.behaviour.feedback_after_each_step:
+        next_position = step.position
+    else:
+        next_position = None if finished else attempt.current_position
+    return SubmitResult(Outcome.RECORDED, next_position, step_committed=True, attempt_finished=finished)
 
 
 def questions_with_keys(step_ids) -> "list[Question]":
@@ -127,26 +145,29 @@ def _lock(attempt: Attempt) -> Attempt:
 
 
 def step_submit(*, attempt: Attempt, step: Step, try_number: int, raw_responses: dict[int, dict]) -> SubmitResult:
-    """Grade and record one try at a step. ``raw_responses`` maps question id to the raw answer."""
+    """Grade and record one try at a step. ``raw_responses`` maps question id to the raw answer.
+
+    The result says what happened and which step the learner sees next.
+    """
     try:
         with transaction.atomic():
             return _step_submit_locked(attempt, step, try_number, raw_responses)
     except IntegrityError:
         # A concurrent request recorded this try between our check and our insert.
-        return SubmitResult(Outcome.DUPLICATE)
+        return _stay(Outcome.DUPLICATE, step)
 
 
-def _step_submit_locked(attempt: Attempt, step: Step, try_number: int, raw_responses: dict[int, dict]):
+def _step_submit_locked(attempt: Attempt, step: Step, try_number: int, raw_responses: dict[int, dict]) -> SubmitResult:
     attempt = _lock(attempt)
     if _finish_if_closed(attempt, timezone.now()) or attempt.is_finished:
-        return SubmitResult(Outcome.FINISHED)
+        return _stay(Outcome.FINISHED, step)
     if step.position > attempt.current_position:
-        return SubmitResult(Outcome.NOT_YET)
+        return _stay(Outcome.NOT_YET, step)
     step_attempt, _ = StepAttempt.objects.get_or_create(attempt=attempt, step=step)
     if step_attempt.is_committed or step.position < attempt.current_position:
-        return SubmitResult(Outcome.ALREADY_COMMITTED)
+        return _stay(Outcome.ALREADY_COMMITTED, step)
     if try_number != step_attempt.tries_used + 1:
-        return SubmitResult(Outcome.DUPLICATE)
+        return _stay(Outcome.DUPLICATE, step)
 
     questions = questions_with_keys([step.pk])
     all_correct = True
@@ -173,29 +194,30 @@ def _step_submit_locked(attempt: Attempt, step: Step, try_number: int, raw_respo
     step_attempt.save(update_fields=["tries_used"])
 
     if all_correct or not attempt.behaviour.may_try_again(try_number):
-        finished = _commit(attempt, step_attempt)
-        return SubmitResult(Outcome.RECORDED, step_committed=True, attempt_finished=finished)
-    return SubmitResult(Outcome.RECORDED)
+        return _committed(attempt, step, finished=_commit(attempt, step_attempt))
+    return _stay(Outcome.RECORDED, step)
 
 
 def step_give_up(*, attempt: Attempt, step: Step) -> SubmitResult:
-    """Stop trying this step and see the answer, where the behaviour allows it. Marks already earned are kept."""
+    """Stop trying this step and see the answer, where the behaviour allows it. Marks already earned are kept.
+
+    The result says which step the learner sees next, as ``step_submit``'s does.
+    """
     with transaction.atomic():
         attempt = _lock(attempt)
         if _finish_if_closed(attempt, timezone.now()) or attempt.is_finished:
-            return SubmitResult(Outcome.FINISHED)
+            return _stay(Outcome.FINISHED, step)
         if not attempt.behaviour.learner_may_give_up:
-            return SubmitResult(Outcome.NOT_YET)
+            return _stay(Outcome.NOT_YET, step)
         if step.position != attempt.current_position:
-            return SubmitResult(Outcome.NOT_YET if step.position > attempt.current_position else Outcome.DUPLICATE)
+            return _stay(Outcome.NOT_YET if step.position > attempt.current_position else Outcome.DUPLICATE, step)
         step_attempt, _ = StepAttempt.objects.get_or_create(attempt=attempt, step=step)
         if step_attempt.is_committed:
-            return SubmitResult(Outcome.ALREADY_COMMITTED)
+            return _stay(Outcome.ALREADY_COMMITTED, step)
         if step_attempt.tries_used == 0:
             # Seeing the answer needs at least one try first, so a step is never skipped unseen.
-            return SubmitResult(Outcome.NOT_YET)
-        finished = _commit(attempt, step_attempt)
-        return SubmitResult(Outcome.RECORDED, step_committed=True, attempt_finished=finished)
+            return _stay(Outcome.NOT_YET, step)
+        return _committed(attempt, step, finished=_commit(attempt, step_attempt))
 
 
 def _commit(attempt: Attempt, step_attempt: StepAttempt) -> bool:

@@ -12,11 +12,12 @@ from django.views.decorators.http import require_POST
 
 from quiz import selectors
 from quiz.forms import StepForm
-from quiz.models import Attempt, Quiz, StepAttempt
+from quiz.models import Attempt, Quiz
 from quiz.ownership import owner_secret
 from quiz.services import (
     AttemptRefused,
     Outcome,
+    SubmitResult,
     attempt_finish_if_closed,
     attempt_skip_withdrawn,
     attempt_start,
@@ -122,68 +123,41 @@ def attempt_step(request, token, position):
     hold = _hold(request, attempt.quiz.case)
     if blocked := _blocked(request, attempt, hold):
         return blocked
-    step = get_object_or_404(attempt.quiz.steps.all(), position=position)
-    if step.withdrawn and not attempt.is_finished and position >= attempt.current_position:
-        # Withdrawn by an educator before this attempt answered it: skip it and carry on.
-        attempt = attempt_skip_withdrawn(attempt=attempt)
-        messages.info(request, "That step was withdrawn by the quiz's educators; your attempt carries on without it.")
-        return redirect("quiz:attempt", token=attempt.token)
-    if attempt.is_finished and request.method == "POST":
-        # Finished meanwhile: the last step answered in another tab, or the exam closed.
-        messages.info(request, "This attempt is finished: answers can no longer be given or changed.")
+    submitting = request.method == "POST"
+    page = selectors.step_page(attempt, position, now=timezone.now(), submitting=submitting)
+    if page.skip_withdrawn:
+        attempt_skip_withdrawn(attempt=attempt)
+    if page.redirect_to:
+        messages.info(request, page.message)
+        return redirect(page.redirect_to)
+    if not page.shows_form:
+        return render(request, page.template, page.context())
+    if not submitting:
+        form = StepForm(attempt=attempt, questions=page.questions, initial={"try_number": page.try_number})
+        form.fill_from_responses(page.refill)
+        return render(request, page.template, page.context(form=form))
+
+    if "give_up" in request.POST:
+        return _go_on(attempt, step_give_up(attempt=attempt, step=page.step))
+    form = StepForm(request.POST, attempt=attempt, questions=page.questions)
+    # Placing a mark without JavaScript is not a submission: the form comes back with the mark on it.
+    if not form.placing_mark() and form.is_valid():
+        result = step_submit(
+            attempt=attempt,
+            step=page.step,
+            try_number=form.cleaned_data["try_number"],
+            raw_responses=form.raw_responses(),
+        )
+        _tell(request, result.outcome)
+        return _go_on(attempt, result)
+    return render(request, page.template, page.context(form=form))
+
+
+def _go_on(attempt: Attempt, result: SubmitResult):
+    """To the step the service says comes next, or to the results."""
+    if result.next_position is None:
         return redirect("quiz:review", token=attempt.token)
-    if attempt.is_finished and request.method == "GET":
-        return _render_committed_step(request, attempt, step)
-    if position > attempt.current_position:
-        messages.info(request, "Finish this step first: the next one opens once it is answered.")
-        return redirect(_step_url(attempt, attempt.current_position))
-
-    step_attempt = StepAttempt.objects.filter(attempt=attempt, step=step).first()
-    committed = position < attempt.current_position or bool(step_attempt and step_attempt.is_committed)
-    questions = selectors.questions_for_form(step)
-
-    if request.method == "POST":
-        if committed:
-            messages.info(request, "This step is finished; your answers were already recorded and cannot change.")
-            return redirect(_step_url(attempt, attempt.current_position))
-        if "give_up" in request.POST:
-            step_give_up(attempt=attempt, step=step)
-            return redirect(_step_url(attempt, position))
-        form = StepForm(request.POST, attempt=attempt, questions=questions)
-        if form.placing_mark():
-            return _render_step(request, attempt, step, step_attempt, form)
-        if form.is_valid():
-            result = step_submit(
-                attempt=attempt,
-                step=step,
-                try_number=form.cleaned_data["try_number"],
-                raw_responses=form.raw_responses(),
-            )
-            _tell(request, result.outcome)
-            # Without feedback after each step, a finished step leads straight on to the next (or the results).
-            if result.attempt_finished and not attempt.behaviour.feedback_after_each_step:
-                return redirect("quiz:review", token=attempt.token)
-            if result.step_committed and not attempt.behaviour.feedback_after_each_step:
-                return redirect(_step_url(attempt, _next_position(attempt, position)))
-            return redirect(_step_url(attempt, position))
-        return _render_step(request, attempt, step, step_attempt, form)
-
-    if committed:
-        return _render_committed_step(request, attempt, step)
-    tries_used = step_attempt.tries_used if step_attempt else 0
-    form = StepForm(
-        attempt=attempt,
-        questions=questions,
-        initial={"try_number": tries_used + 1},
-    )
-    if step_attempt and tries_used:
-        form.fill_from_responses(step_attempt.responses.filter(try_number=tries_used))
-    return _render_step(request, attempt, step, step_attempt, form)
-
-
-def _next_position(attempt: Attempt, position: int) -> int:
-    following = attempt.quiz.steps.filter(position__gt=position).order_by("position").first()
-    return following.position if following else position
+    return redirect(_step_url(attempt, result.next_position))
 
 
 def _tell(request, outcome: Outcome) -> None:
@@ -195,48 +169,6 @@ def _tell(request, outcome: Outcome) -> None:
     }.get(outcome)
     if text:
         messages.info(request, text)
-
-
-def _step_context(attempt: Attempt, step, upto: int) -> dict:
-    steps = selectors.attempt_steps(attempt)
-    return {
-        "attempt": attempt,
-        "quiz": attempt.quiz,
-        "case": attempt.quiz.case,
-        "step": step,
-        "steps": steps,
-        "step_count": len(steps),
-        "revealed": selectors.revealed_content(attempt.quiz, upto),
-    }
-
-
-def _render_step(request, attempt, step, step_attempt, form):
-    tries_used = step_attempt.tries_used if step_attempt else 0
-    context = _step_context(attempt, step, step.position)
-    context.update(
-        {
-            "form": form,
-            "tries_used": tries_used,
-            "behaviour": attempt.behaviour,
-            "latest_states": selectors.latest_states(step_attempt)
-            if attempt.behaviour.feedback_after_each_step
-            else {},
-        }
-    )
-    return render(request, "quiz/step.html", context)
-
-
-def _render_committed_step(request, attempt, step):
-    context = _step_context(attempt, step, step.position)
-    # Practice: feedback after each step. Exam: once the attempt is over, when the quiz's review setting allows.
-    show_feedback = attempt.answers_visible(timezone.now())
-    context.update(
-        {
-            "review": selectors.step_reviews(attempt, [step])[0] if show_feedback else None,
-            "next_position": None if attempt.is_finished else attempt.current_position,
-        }
-    )
-    return render(request, "quiz/step_done.html", context)
 
 
 @never_cache
