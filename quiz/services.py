@@ -6,6 +6,7 @@ of the same step record exactly one answer. When feedback is shown (practice or 
 here, from the attempt's mode; the graders never know it.
 """
 
+import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from quiz.grading import State, get_grader
 from quiz.keys import grader_response, grading_key
+from quiz.kinds import KINDS
 from quiz.models import Attempt, KeyChange, Question, Quiz, Response, Step, StepAttempt
 from quiz.ownership import owner_hash
 
@@ -107,8 +109,27 @@ def attempt_start(*, quiz: Quiz, user=None, owner_secret: str = "", is_preview: 
             mode=quiz.mode,
             # The rules are the attempt's own from now on: changing the quiz does not change them.
             rules=quiz.behaviour.rules(),
+            # So is the order its options are shown in: a reload, a retry or the review shows the same.
+            orders=_draw_orders(quiz),
             is_preview=is_preview,
         )
+
+
+def _draw_orders(quiz: Quiz) -> dict[str, dict[str, list[str]]]:
+    """A new attempt's order for the options of each question whose kind shuffles them (``Attempt.orders``).
+
+    ``{"<question id>": {"<group>": [option keys, in the order shown]}}``, with the groups the kind's
+    ``shuffles`` names: ``{"options": [...]}``, or for matching ``{"stems": [...], "choices": [...]}``.
+    Withdrawn questions get one too, in case an educator asks them again. Drawn from the system's
+    randomness: the order is stored, never worked out again, so nothing about it need be reproducible.
+    """
+    rng = secrets.SystemRandom()
+    questions = Question.objects.filter(step__quiz=quiz).prefetch_related("options").order_by("pk")
+    return {
+        str(question.pk): KINDS[question.kind].draw_order(question, rng)
+        for question in questions
+        if question.kind in KINDS and KINDS[question.kind].shuffles
+    }
 
 
 def _check_may_start(quiz: Quiz, user, now) -> None:

@@ -10,11 +10,12 @@ option positions or page tokens. Each kind's docstring declares its shape, and `
 which shape it is, so that a later change of shape can tell old responses from new ones.
 """
 
+import random
 from collections.abc import Sequence
 from typing import Any
 
 from quiz.grading import Grader, get_grader
-from quiz.models import Option, Question
+from quiz.models import Attempt, Option, Question
 
 # The child rows a kind's key is made of: options, zones or accepted answers (the ``quiz.keys.grading_key``
 # argument names, and the admin inlines' formsets).
@@ -22,8 +23,27 @@ OPTIONS, ZONES, ANSWERS = "options", "zones", "answers"
 
 
 def sorted_options(question: Question) -> list[Option]:
-    """A question's options in their display order (for items to put in order, the right order)."""
+    """A question's options in their authored order (for items to put in order, the right order).
+
+    Learners may see them in another order: see ``QuestionKind.shown_options``.
+    """
     return sorted(question.options.all(), key=lambda o: o.position)
+
+
+def shuffled_keys(options: Sequence[Option], rng: random.Random) -> list[str]:
+    """The options' keys in a random order, pinned options ("None of these") kept at their authored place."""
+    loose = [o.key for o in options if not o.pinned]
+    rng.shuffle(loose)
+    drawn = iter(loose)
+    return [o.key if o.pinned else next(drawn) for o in options]
+
+
+def stored_order(attempt: Attempt | None, question: Question, group: str) -> list[str]:
+    """The keys of one group of a question's options in the order drawn for the attempt ([] when none was)."""
+    orders = getattr(attempt, "orders", None)
+    entry = orders.get(str(question.pk)) if isinstance(orders, dict) else None
+    keys = entry.get(group) if isinstance(entry, dict) else None
+    return [k for k in keys if isinstance(k, str)] if isinstance(keys, list) else []
 
 
 def question_settings(question: Question) -> dict:
@@ -58,6 +78,9 @@ class QuestionKind:
 
     #: The option fields the kind's key uses, beside key, position, text and feedback (shown in the admin).
     option_fields: tuple[str, ...] = ()
+    #: The groups of options (``option_groups``) each attempt shows in an order of its own, drawn when it
+    #: starts and kept in ``Attempt.orders``. Empty: the options are shown in their authored order.
+    shuffles: tuple[str, ...] = ()
     #: A small valid key for sample questions (tests, the benchmark): options as (key, weight, is true, match key).
     sample_options: tuple[tuple[str, float, bool | None, str], ...] = ()
 
@@ -92,6 +115,35 @@ class QuestionKind:
         """The question's saved (prefetched) child rows of the kind this kind uses."""
         related = {OPTIONS: "options", ZONES: "zones", ANSWERS: "accepted_answers"}[self.rows]
         return list(getattr(question, related).all())
+
+    # --- the order options are shown in ---------------------------------------------------------
+
+    def option_groups(self, question: Question) -> dict[str, list[Option]]:
+        """The question's options, in authored order, in the groups that are shuffled apart (``shuffles``)."""
+        return {OPTIONS: sorted_options(question)}
+
+    def draw_order(self, question: Question, rng: random.Random) -> dict[str, list[str]]:
+        """A new attempt's order for the question: each shuffled group's keys, pinned options left in place.
+
+        What ``Attempt.orders`` keeps for the question, e.g. ``{"options": ["c", "a", "b"]}``.
+        """
+        groups = self.option_groups(question)
+        return {group: shuffled_keys(groups[group], rng) for group in self.shuffles}
+
+    def shown_options(self, attempt: Attempt | None, question: Question, group: str = OPTIONS) -> list[Option]:
+        """One group of the question's options in the order this attempt shows them.
+
+        The order drawn when the attempt began (``Attempt.orders``), so a reload, another try, the committed
+        step and the review all show the same one and grading never sees it. Options added since come last,
+        in authored order, and removed ones are skipped; without a drawn order (attempts begun before orders
+        were drawn, or no attempt) the options are shown as authored.
+        """
+        options = self.option_groups(question)[group]
+        if group not in self.shuffles:
+            return options
+        unshown = {o.key: o for o in options}
+        shown = [unshown.pop(key) for key in stored_order(attempt, question, group) if key in unshown]
+        return shown + [o for o in options if o.key in unshown]
 
     # --- the learner's step form ----------------------------------------------------------------
 
@@ -144,6 +196,7 @@ class QuestionKind:
 
         ``response`` is the last stored ``Response``, or None. What the learner did comes from the raw
         answer; how it was judged comes from the stored grade (``outcomes``), never worked out again.
+        Options are listed in the order the attempt (``feedback.attempt``) showed them (``shown_options``).
         Returns the rows (options, zones, answers) whose key points are quoted back to the learner.
         """
         raise NotImplementedError

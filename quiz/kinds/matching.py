@@ -14,7 +14,9 @@ class Matching(QuestionKind):
     name = matching.KIND
     RAW_VERSION = 1
     rows = OPTIONS
-    option_fields = ("match_key",)
+    option_fields = ("match_key", "pinned")
+    # Stems and choices are shuffled apart: a stem never lands among the choices.
+    shuffles = ("stems", "choices")
     sample_options = (("x", 0, None, ""), ("y", 0, None, ""), ("s1", 0, None, "x"), ("s2", 0, None, "y"))
     scoring_help = "Match each item to one option; options may be used more than once. Marks for each right match."
     scoring_rule = (
@@ -23,10 +25,14 @@ class Matching(QuestionKind):
     )
     missing_message = "Match at least one item."
 
+    def option_groups(self, question):
+        options = sorted_options(question)
+        return {"stems": [o for o in options if o.match_key], "choices": [o for o in options if not o.match_key]}
+
     def add_fields(self, form, part):
-        options = sorted_options(part.question)
-        choices = [("", "Choose…"), *form.choices(part, [o for o in options if not o.match_key])]
-        for stem in (o for o in options if o.match_key):
+        shown = self.shown_options(form.attempt, part.question, "choices")
+        choices = [("", "Choose…"), *form.choices(part, shown)]
+        for stem in self.shown_options(form.attempt, part.question, "stems"):
             form.add_field(
                 part,
                 form.token(part.question, stem.key),
@@ -59,9 +65,8 @@ class Matching(QuestionKind):
 
     def describe(self, question, raw, feedback, response):
         matches = raw.get("matches") or {}
-        options = sorted_options(question)
-        choices = {o.key: o.text for o in options if not o.match_key}
-        stems = [o for o in options if o.match_key]
+        choices = {o.key: o.text for o in self.option_groups(question)["choices"]}
+        stems = self.shown_options(feedback.attempt, question, "stems")
         outcomes = self.outcomes(question, raw, response)
         for stem in stems:
             given = matches.get(stem.key)

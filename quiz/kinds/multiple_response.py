@@ -14,7 +14,8 @@ class MultipleResponse(QuestionKind):
     name = multiple_response.KIND
     RAW_VERSION = 1
     rows = OPTIONS
-    option_fields = ("weight",)
+    option_fields = ("weight", "pinned")
+    shuffles = (OPTIONS,)
     sample_options = (("a", 1, None, ""), ("b", -1, None, ""))
     scoring_help = "Select all that apply. Each right tick earns marks; wrong ticks cost marks."
     scoring_rule = (
@@ -28,7 +29,7 @@ class MultipleResponse(QuestionKind):
             "",
             forms.MultipleChoiceField(
                 label="Your answer",
-                choices=form.choices(part, sorted_options(part.question)),
+                choices=form.choices(part, self.shown_options(form.attempt, part.question)),
                 widget=forms.CheckboxSelectMultiple,
                 required=False,
             ),
@@ -55,7 +56,7 @@ class MultipleResponse(QuestionKind):
         return {"ticked": [o.key for o in sorted_options(question) if o.weight > 0]}
 
     def describe(self, question, raw, feedback, response):
-        options = sorted_options(question)
+        options = self.shown_options(feedback.attempt, question)
         ticked = set(raw.get("ticked") or [])
         feedback.your_answer = [o.text for o in options if o.key in ticked]
         feedback.expected_answer = [o.text for o in options if o.weight > 0]

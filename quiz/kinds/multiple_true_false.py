@@ -17,7 +17,8 @@ class MultipleTrueFalse(QuestionKind):
     name = multiple_true_false.KIND
     RAW_VERSION = 1
     rows = OPTIONS
-    option_fields = ("is_true",)
+    option_fields = ("is_true", "pinned")
+    shuffles = (OPTIONS,)
     sample_options = (("a", 0, True, ""), ("b", 0, False, ""))
     scoring_help = "Mark each statement true or false. Each right answer earns marks; “Don’t know” scores nothing."
     scoring_rule = (
@@ -27,7 +28,7 @@ class MultipleTrueFalse(QuestionKind):
     missing_message = "Answer at least one statement (“Don’t know” counts)."
 
     def add_fields(self, form, part):
-        for option in sorted_options(part.question):
+        for option in self.shown_options(form.attempt, part.question):
             form.add_field(
                 part,
                 form.token(part.question, option.key),
@@ -58,7 +59,7 @@ class MultipleTrueFalse(QuestionKind):
 
     def describe(self, question, raw, feedback, response):
         answers = raw.get("answers") or {}
-        options = sorted_options(question)
+        options = self.shown_options(feedback.attempt, question)
         outcomes = self.outcomes(question, raw, response)
         for option in options:
             given = answers.get(option.key)

@@ -33,6 +33,9 @@ class Ordering(QuestionKind):
     RAW_VERSION = 1
     rows = OPTIONS
     option_fields = ()
+    # The items are shuffled by ``presented_order``, not drawn into ``Attempt.orders``: their authored order is
+    # the key, so no attempt may fall back to it (as shuffled options do when an attempt has no stored order).
+    shuffles = ()
     sample_options = (("a", 0, None, ""), ("b", 0, None, ""), ("c", 0, None, ""))
     scoring_help = "Give each item a different position, 1 first. Marks for each item followed by the right one."
     scoring_rule = (

@@ -14,7 +14,8 @@ class SingleBest(QuestionKind):
     name = single_best.KIND
     RAW_VERSION = 1
     rows = OPTIONS
-    option_fields = ("weight",)
+    option_fields = ("weight", "pinned")
+    shuffles = (OPTIONS,)
     sample_options = (("a", 1, None, ""), ("b", 0, None, ""))
     scoring_help = "Choose the one best answer."
     scoring_rule = (
@@ -28,7 +29,7 @@ class SingleBest(QuestionKind):
             "",
             forms.ChoiceField(
                 label="Your answer",
-                choices=form.choices(part, sorted_options(part.question)),
+                choices=form.choices(part, self.shown_options(form.attempt, part.question)),
                 widget=forms.RadioSelect,
                 required=False,
             ),
@@ -53,7 +54,7 @@ class SingleBest(QuestionKind):
         return {"choice": max(sorted_options(question), key=lambda o: o.weight).key}
 
     def describe(self, question, raw, feedback, response):
-        options = sorted_options(question)
+        options = self.shown_options(feedback.attempt, question)
         outcomes = self.outcomes(question, raw, response)
         chosen = next((o for o in options if o.key in outcomes), None)
         feedback.your_answer = [chosen.text] if chosen else []
