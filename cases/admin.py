@@ -31,7 +31,7 @@ class FigureInline(admin.StackedInline):
     extra = 0
     readonly_fields = ["preview"]
     fieldsets = [
-        (None, {"fields": ["preview", "position", "label", "upload", "caption", "alt_text"]}),
+        (None, {"fields": ["preview", "position", "label", "upload", "caption", "alt_text", "assessed_alt_text"]}),
         ("What it shows", {"fields": ["modality", "body_site", "is_illustration"]}),
         ("Provenance", {"fields": ["source", "licence", "consent_recorded"]}),
     ]

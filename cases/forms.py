@@ -28,6 +28,7 @@ class FigureForm(forms.ModelForm):
             "upload",
             "caption",
             "alt_text",
+            "assessed_alt_text",
             "modality",
             "body_site",
             "is_illustration",

@@ -204,6 +204,14 @@ class Figure(models.Model):
         help_text="What the image shows, for learners who cannot see it (read aloud by screen readers). "
         "Describe the findings, e.g. 'Left elbow with several firm whitish nodules under the skin'.",
     )
+    assessed_alt_text = models.CharField(
+        "text alternative while assessed",
+        max_length=300,
+        blank=True,
+        help_text="Names the image without its findings, used while a question asks learners to find something "
+        "on it, e.g. 'Lateral radiograph of a flexed left elbow'. The text alternative above is used once they "
+        "have answered. Left blank, the modality and body site are used, e.g. 'Radiograph of the left elbow'.",
+    )
     modality = models.CharField(
         "modality",
         max_length=30,

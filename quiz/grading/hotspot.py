@@ -17,6 +17,15 @@ The rule in words
     ignored, and so are picked regions that are not zones; a region picked twice counts once. No
     marks and no regions means the question is incomplete.
 
+    Tolerance: a mark also lands in a zone when it lies within ``HotspotKey.tolerance`` of the zone's
+    edge (0 unless the key says otherwise, which is Moodle's rule). The site's questions use
+    ``MARK_TOLERANCE`` (2.5% of the image's width): the outer edge of the ring drawn for a mark on the
+    640-pixel image the question shows (radius 12 pixels plus half its 8-pixel outline = 16 pixels), so
+    a tap whose ring visibly touches a zone counts for it. The distance is measured in fractions of the
+    image's width both across and down (``HotspotKey.image_size`` gives the aspect ratio), so the margin
+    is round in pixels, as the ring is. Circles are the exception: their distance is measured in the
+    circle's own coordinate space (see Coordinates), in which their radius is given.
+
 Where it comes from
     This follows Moodle's Drag and drop markers question (qtype_ddmarker), which divides the number
     of drop zones hit by the larger of the number of zones and the number of markers placed, exactly
@@ -35,7 +44,11 @@ Coordinates
 
 Authoring checks: at least one target zone, unique zone keys, every coordinate within the image,
 shapes with a real size (positive width, height and radius; a polygon needs at least three distinct
-corners, a non-zero area and edges that do not cross).
+corners, a non-zero area and edges that do not cross), a tolerance from 0 to ``MAX_TOLERANCE``.
+When the key gives the image's size, each zone must also be big enough to tap on a phone: where the
+image is shown ``PHONE_WIDTH`` (375) CSS pixels wide (or its own width, if narrower), the area a mark
+counts in (the zone's bounding box plus the tolerance all round) must be at least ``MIN_TAP_SIZE``
+(24) CSS pixels each way, the minimum target size of WCAG 2.2 (success criterion 2.5.8).
 """
 
 import math
@@ -47,6 +60,10 @@ from .base import Credit, Grade, Outcome, duplicates, graded, incomplete, is_key
 
 __all__ = [
     "KIND",
+    "MARK_TOLERANCE",
+    "MAX_TOLERANCE",
+    "MIN_TAP_SIZE",
+    "PHONE_WIDTH",
     "VERSION",
     "Circle",
     "HotspotKey",
@@ -60,7 +77,18 @@ __all__ = [
 ]
 
 KIND = "hotspot"
-VERSION = 2  # 2: credits carry an outcome code
+VERSION = 3  # 2: credits carry an outcome code; 3: a mark within the key's tolerance of a zone lands in it
+
+# How far outside a zone's edge a mark still lands in it, as a fraction of the image's width: the outer
+# radius of the ring drawn for a mark (16 pixels) on the 640-pixel image a question shows. Keys get it from
+# the question kind (quiz.kinds.hotspot); a key that does not say has no tolerance.
+MARK_TOLERANCE = 16 / 640
+MAX_TOLERANCE = 0.1  # a wider margin would let one mark hit zones far apart
+
+# Zones must be big enough to tap on a phone: at least MIN_TAP_SIZE CSS pixels each way (WCAG 2.2's 2.5.8,
+# target size minimum) where the image is shown PHONE_WIDTH CSS pixels wide (a 375-pixel-wide phone).
+PHONE_WIDTH = 375
+MIN_TAP_SIZE = 24
 
 # How close (in image fractions) a point must be to a shape's boundary to count as on it; this absorbs
 # floating-point rounding, so that a click exactly on the drawn outline is always inside.
@@ -88,6 +116,16 @@ class Rect:
     def centre(self) -> Point:
         """The middle of the rectangle."""
         return (self.x + self.width / 2, self.y + self.height / 2)
+
+    def distance(self, x: float, y: float, aspect: float = 1.0) -> float:
+        """How far (x, y) is from the rectangle, in image widths (down is scaled by ``aspect``); 0 inside."""
+        dx = max(self.x - x, 0.0, x - (self.x + self.width))
+        dy = max(self.y - y, 0.0, y - (self.y + self.height))
+        return math.hypot(dx, dy * aspect)
+
+    def extent(self) -> Point:
+        """The width and height of the rectangle, in fractions of the image's width and height."""
+        return (self.width, self.height)
 
     def problems(self) -> list[str]:
         """What is wrong with the rectangle's coordinates, in an educator's words."""
@@ -117,6 +155,17 @@ class Circle:
     def centre(self) -> Point:
         """The centre of the circle."""
         return (self.cx, self.cy)
+
+    def distance(self, x: float, y: float, aspect: float = 1.0) -> float:
+        """How far (x, y) is from the circle, in the circle's own square coordinate space; 0 inside.
+
+        ``aspect`` is not used: the radius, like the distance, is measured in those units.
+        """
+        return max(math.hypot(x - self.cx, y - self.cy) - self.r, 0.0)
+
+    def extent(self) -> Point:
+        """The width and height of the circle's bounding box, in fractions of the image's width and height."""
+        return (2 * self.r, 2 * self.r)
 
     def problems(self) -> list[str]:
         """What is wrong with the circle's coordinates, in an educator's words."""
@@ -161,6 +210,20 @@ class Polygon:
             return self.points[0]
         width, left = max(spans)
         return (left + width / 2, y)
+
+    def distance(self, x: float, y: float, aspect: float = 1.0) -> float:
+        """How far (x, y) is from the polygon, in image widths (down is scaled by ``aspect``); 0 inside."""
+        if self.contains(x, y):
+            return 0.0
+        point = (x, y * aspect)
+        return min(
+            _segment_distance(point, (x1, y1 * aspect), (x2, y2 * aspect)) for (x1, y1), (x2, y2) in self._edges()
+        )
+
+    def extent(self) -> Point:
+        """The width and height of the polygon's bounding box, in fractions of the image's width and height."""
+        xs, ys = [x for x, _ in self.points], [y for _, y in self.points]
+        return (max(xs) - min(xs), max(ys) - min(ys))
 
     def problems(self) -> list[str]:
         """What is wrong with the polygon's corners, in an educator's words."""
@@ -237,9 +300,16 @@ class Zone:
 
 @dataclass(frozen=True)
 class HotspotKey:
-    """The zones, targets and distractors together (their order does not affect grading)."""
+    """The zones, targets and distractors together (their order does not affect grading).
+
+    ``tolerance``: how far outside a zone (in fractions of the image's width) a mark still lands in it.
+    ``image_size``: the image's (width, height) in pixels, when known: it sets the aspect ratio the
+    tolerance is measured with, and lets ``validate`` check that each zone is big enough to tap on a phone.
+    """
 
     zones: tuple[Zone, ...]
+    tolerance: float = 0.0
+    image_size: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -269,6 +339,18 @@ def validate(key: HotspotKey) -> list[str]:
             problems.extend(f"{name}: {problem}." for problem in zone.shape.problems())
         else:
             problems.append(f"{name} needs a shape: a rectangle, a circle or a polygon.")
+    tolerance = key.tolerance
+    if not is_number(tolerance) or not 0 <= tolerance <= MAX_TOLERANCE:
+        problems.append(f"The margin around zones must be a number from 0 to {MAX_TOLERANCE} of the image's width.")
+        tolerance = 0.0
+    size = key.image_size
+    if size is not None and not _is_size(size):
+        problems.append("The image's size must be a width and a height in pixels, both greater than zero.")
+    elif size is not None:
+        for position, zone in enumerate(zones, start=1):
+            if isinstance(zone, Zone) and isinstance(zone.shape, Rect | Circle | Polygon) and not zone.shape.problems():
+                name = f"Zone '{zone.key}'" if is_key(zone.key) else f"Zone {position}"
+                problems.extend(f"{name}: {problem}." for problem in _tap_size_problems(zone.shape, tolerance, size))
     if not any(isinstance(zone, Zone) and zone.correct is True for zone in zones):
         problems.append("Mark at least one zone as a target; otherwise there is nothing to find.")
     for repeated in duplicates(zone.key for zone in zones if isinstance(zone, Zone) and is_key(zone.key)):
@@ -288,7 +370,7 @@ def grade(key: HotspotKey, response: object) -> Grade:
 
     targets = [zone for zone in key.zones if zone.correct]
     marks: list[Point | str] = [*points, *regions]
-    reachable = [[index for index, mark in enumerate(marks) if _lands_in(mark, zone)] for zone in targets]
+    reachable = [[index for index, mark in enumerate(marks) if _lands_in(mark, zone, key)] for zone in targets]
     matched = _maximum_matching(reachable)  # target index -> mark index
     denominator = max(len(targets), len(marks))
     share = 1.0 / denominator
@@ -302,7 +384,7 @@ def grade(key: HotspotKey, response: object) -> Grade:
     used_marks = set(matched.values())
     for index, mark in enumerate(marks):
         if index not in used_marks:
-            credits.append(_extra_mark_credit(mark, key.zones))
+            credits.append(_extra_mark_credit(mark, key))
     return graded(len(matched) / denominator, credits)
 
 
@@ -328,11 +410,47 @@ def _is_point(value: object) -> TypeGuard[Sequence[float]]:
     return isinstance(value, tuple | list) and len(value) == 2 and is_number(value[0]) and is_number(value[1])
 
 
-def _lands_in(mark: Point | str, zone: Zone) -> bool:
-    """A clicked point lands in every zone that contains it; a picked region lands only in its own zone."""
+def _lands_in(mark: Point | str, zone: Zone, key: HotspotKey) -> bool:
+    """A clicked point lands in every zone that contains it, or whose edge is within the key's tolerance;
+    a picked region lands only in its own zone."""
     if isinstance(mark, str):
         return mark == zone.key
-    return zone.shape.contains(*mark)
+    if zone.shape.contains(*mark):
+        return True
+    return key.tolerance > 0 and zone.shape.distance(*mark, _aspect(key)) <= key.tolerance + _EDGE_TOLERANCE
+
+
+def _aspect(key: HotspotKey) -> float:
+    """The image's height over its width (1 when the key does not give its size)."""
+    if key.image_size is None or not _is_size(key.image_size):
+        return 1.0
+    width, height = key.image_size
+    return height / width
+
+
+def _is_size(value: object) -> bool:
+    """True for a (width, height) pair of positive finite numbers."""
+    return _is_point(value) and value[0] > 0 and value[1] > 0
+
+
+def _tap_size_problems(shape: Shape, tolerance: float, image_size: Sequence[float]) -> list[str]:
+    """Whether the area a mark lands in is too small to tap where the image is shown on a phone."""
+    width, height = image_size
+    shown = min(PHONE_WIDTH, width)  # CSS pixels; a narrower image is not enlarged
+    aspect = height / width
+    zone_across, zone_down = shape.extent()
+    across = (zone_across + 2 * tolerance) * shown
+    if isinstance(shape, Circle):  # its margin, like its radius, is a fraction of the height going down
+        down = (zone_down + 2 * tolerance) * aspect * shown
+    else:
+        down = (zone_down * aspect + 2 * tolerance) * shown
+    if min(across, down) >= MIN_TAP_SIZE - _EDGE_TOLERANCE:
+        return []
+    return [
+        f"it is too small to tap on a phone: where the image is {shown:g} pixels wide, a mark counts in an area "
+        f"of about {int(across)} × {int(down)} pixels (the zone and a margin of {tolerance * shown:.0f} pixels "
+        f"around it); draw it bigger, so that this area is at least {MIN_TAP_SIZE} pixels each way"
+    ]
 
 
 def _maximum_matching(reachable: Sequence[Sequence[int]]) -> dict[int, int]:
@@ -357,9 +475,9 @@ def _maximum_matching(reachable: Sequence[Sequence[int]]) -> dict[int, int]:
     return {target: mark for mark, target in owner.items()}
 
 
-def _extra_mark_credit(mark: Point | str, zones: Sequence[Zone]) -> Credit:
+def _extra_mark_credit(mark: Point | str, key: HotspotKey) -> Credit:
     """Explain a mark that hit no target: it earns nothing and, beyond the number of targets, lowers the score."""
-    inside = [zone for zone in zones if _lands_in(mark, zone)]
+    inside = [zone for zone in key.zones if _lands_in(mark, zone, key)]
     if not inside:
         return Credit("", 0.0, "a mark outside every labelled region", Outcome.EXTRA_MARK)
     distractors = [zone for zone in inside if not zone.correct]
@@ -377,6 +495,15 @@ def _on_segment(point: Point, start: Point, end: Point) -> bool:
         min(ax, bx) - _EDGE_TOLERANCE <= px <= max(ax, bx) + _EDGE_TOLERANCE
         and min(ay, by) - _EDGE_TOLERANCE <= py <= max(ay, by) + _EDGE_TOLERANCE
     )
+
+
+def _segment_distance(point: Point, start: Point, end: Point) -> float:
+    """The distance from the point to the nearest point of the segment from start to end."""
+    (px, py), (ax, ay), (bx, by) = point, start, end
+    dx, dy = bx - ax, by - ay
+    length = dx * dx + dy * dy
+    t = 0.0 if length == 0 else max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / length))
+    return math.hypot(px - (ax + t * dx), py - (ay + t * dy))
 
 
 def _cross(origin: Point, a: Point, b: Point) -> float:

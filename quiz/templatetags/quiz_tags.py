@@ -1,5 +1,7 @@
 from django import template
 
+from quiz.kinds.hotspot import figure_alt_text
+
 register = template.Library()
 
 
@@ -18,3 +20,10 @@ def get_item(mapping, key):
 def scaled(mark, image):
     """A relative mark (x, y) scaled to an image's pixel size, for drawing in its SVG overlay."""
     return f"{mark[0] * image.width:.1f}", f"{mark[1] * image.height:.1f}"
+
+
+@register.filter
+def alt_text_on(figure, attempt):
+    """``{{ figure|alt_text_on:attempt }}``: the figure's text alternative on this attempt's pages, which only
+    names the image while a question not yet answered asks what is on it (``quiz.kinds.hotspot.figure_alt_text``)."""
+    return figure_alt_text(figure, attempt or None)

@@ -1,9 +1,26 @@
 // Image hotspot questions, improved with JavaScript: marks are placed in the page instead of
-// submitting the form on every click. Without JavaScript the image input posts the click position
-// and the server places the mark, so the question works either way.
+// submitting the form on every click, and keyboard users place them with a crosshair: Tab to the
+// image, move the crosshair with the arrow keys (Shift for bigger steps), Enter or Space places a
+// mark, Delete or Backspace removes the last one. Without JavaScript the image input posts the click
+// position and the server places the mark, so the question works either way.
 (function () {
   "use strict";
   var SVG = "http://www.w3.org/2000/svg";
+  // One arrow key press moves the crosshair by this fraction of the image's width (left, right) or
+  // height (up, down); with Shift, by BIG_STEP. The crosshair starts in the middle of the image.
+  var STEP = 0.01;
+  var BIG_STEP = 0.05;
+  // The ring drawn for a mark, in image pixels: its outer edge (radius + half the 8-pixel outline, 16
+  // pixels on the 640-pixel image) is how near a zone a mark must land to count (quiz.grading.hotspot).
+  var RING = 12;
+
+  function svg(name, attributes) {
+    var element = document.createElementNS(SVG, name);
+    Object.keys(attributes).forEach(function (key) { element.setAttribute(key, attributes[key]); });
+    return element;
+  }
+
+  function round(value) { return Math.round(Math.min(1, Math.max(0, value)) * 10000) / 10000; }
 
   function setUp(container) {
     var prefix = container.getAttribute("data-hotspot");
@@ -11,15 +28,43 @@
     var overlay = container.querySelector(".hotspot-overlay");
     var count = container.querySelector(".hotspot-count");
     var clear = container.querySelector("button[name=clear]");
-    if (!image || !overlay) { return; }
+    var keys = container.querySelector(".hotspot-keys");
+    if (!image || !overlay || !count) { return; }
     container.classList.add("js-hotspot");
+    if (keys) { keys.hidden = false; }
     var box = overlay.viewBox.baseVal;
+    var aim = { x: 0.5, y: 0.5 };
+    var crosshair = drawCrosshair();
 
-    function marks() { return container.querySelectorAll("input[name='" + prefix + "-mark']"); }
+    function inputs(name) { return container.querySelectorAll("input[name='" + prefix + "-" + name + "']"); }
 
-    function describe() {
-      var n = marks().length;
-      count.textContent = n === 0 ? "No marks placed yet." : n + (n === 1 ? " mark placed." : " marks placed.");
+    function describe(news) {
+      var marks = inputs("mark").length, regions = inputs("regions").length;
+      var text = marks === 0 ? "No marks placed yet." : marks + (marks === 1 ? " mark placed." : " marks placed.");
+      if (regions) {
+        text += " Your earlier answer also picked " + regions + (regions === 1 ? " region" : " regions") +
+          " from a list; “Clear my marks” removes " + (regions === 1 ? "it." : "them.");
+      }
+      count.textContent = news ? news + " " + text : text;
+    }
+
+    function drawCrosshair() {
+      // A ring where the mark would go, and four arms pointing at it; a black line under a cyan one, so
+      // it shows on dark radiographs and pale skin alike, and apart from the yellow marks.
+      var group = svg("g", { "class": "hotspot-crosshair" });
+      var arms = "M -48 0 H -16 M 16 0 H 48 M 0 -48 V -16 M 0 16 V 48";
+      ["hotspot-crosshair-outline", "hotspot-crosshair-line"].forEach(function (cls) {
+        group.appendChild(svg("circle", { cx: 0, cy: 0, r: RING, "class": cls }));
+        group.appendChild(svg("path", { d: arms, "class": cls }));
+      });
+      overlay.appendChild(group);
+      return group;
+    }
+
+    function showAim(visible) {
+      crosshair.setAttribute("transform",
+        "translate(" + (aim.x * box.width).toFixed(1) + " " + (aim.y * box.height).toFixed(1) + ")");
+      container.classList.toggle("is-aiming", visible);
     }
 
     function addMark(x, y) {
@@ -28,34 +73,77 @@
       input.name = prefix + "-mark";
       input.value = x.toFixed(4) + "," + y.toFixed(4);
       container.appendChild(input);
+      var group = svg("g", { "class": "hotspot-mark-group" });
       ["hotspot-mark-outline", "hotspot-mark"].forEach(function (cls) {
-        var circle = document.createElementNS(SVG, "circle");
-        circle.setAttribute("cx", (x * box.width).toFixed(1));
-        circle.setAttribute("cy", (y * box.height).toFixed(1));
-        circle.setAttribute("r", "12");
-        circle.setAttribute("class", cls);
-        overlay.appendChild(circle);
+        group.appendChild(svg("circle", {
+          cx: (x * box.width).toFixed(1), cy: (y * box.height).toFixed(1), r: RING, "class": cls
+        }));
       });
+      overlay.insertBefore(group, crosshair); // the crosshair stays on top
       describe();
+    }
+
+    function removeLastMark() {
+      var marks = inputs("mark");
+      var rings = overlay.querySelectorAll(".hotspot-mark-group");
+      if (!marks.length) { describe("No mark to remove."); return; }
+      marks[marks.length - 1].remove();
+      if (rings.length) { rings[rings.length - 1].remove(); }
+      describe("Last mark removed.");
     }
 
     image.addEventListener("click", function (event) {
       event.preventDefault();
-      if (event.detail === 0) { return; } // activated from the keyboard: the region list is the way
+      if (event.detail === 0) { return; } // activated from the keyboard: the keys below place marks
       var rect = image.getBoundingClientRect();
       var x = (event.clientX - rect.left) / rect.width;
       var y = (event.clientY - rect.top) / rect.height;
-      if (x >= 0 && x <= 1 && y >= 0 && y <= 1) { addMark(x, y); }
+      if (x >= 0 && x <= 1 && y >= 0 && y <= 1) {
+        addMark(x, y);
+        aim = { x: round(x), y: round(y) }; // the keyboard carries on from the last click
+        showAim(false);
+      }
     });
+
+    image.addEventListener("keydown", function (event) {
+      if (event.altKey || event.ctrlKey || event.metaKey) { return; }
+      var step = event.shiftKey ? BIG_STEP : STEP;
+      switch (event.key) {
+        case "ArrowLeft": aim.x = round(aim.x - step); break;
+        case "ArrowRight": aim.x = round(aim.x + step); break;
+        case "ArrowUp": aim.y = round(aim.y - step); break;
+        case "ArrowDown": aim.y = round(aim.y + step); break;
+        case "Enter":
+        case " ":
+          if (!event.repeat) { addMark(aim.x, aim.y); }
+          break;
+        case "Delete":
+        case "Backspace":
+          removeLastMark();
+          break;
+        default:
+          return;
+      }
+      event.preventDefault(); // no scrolling, and Enter or Space does not submit the form
+      showAim(true);
+    });
+    // Space activates a button when it is released: that would be a second, positionless click.
+    image.addEventListener("keyup", function (event) {
+      if (event.key === " " || event.key === "Enter") { event.preventDefault(); }
+    });
+    image.addEventListener("focus", function () { showAim(image.matches(":focus-visible")); });
+    image.addEventListener("blur", function () { showAim(false); });
 
     if (clear) {
       clear.addEventListener("click", function (event) {
         event.preventDefault();
-        Array.prototype.forEach.call(marks(), function (input) { input.remove(); });
-        Array.prototype.forEach.call(overlay.querySelectorAll("circle"), function (c) { c.remove(); });
+        Array.prototype.forEach.call(inputs("mark"), function (input) { input.remove(); });
+        Array.prototype.forEach.call(inputs("regions"), function (input) { input.remove(); });
+        Array.prototype.forEach.call(overlay.querySelectorAll(".hotspot-mark-group"), function (g) { g.remove(); });
         describe();
       });
     }
+    showAim(false);
   }
 
   Array.prototype.forEach.call(document.querySelectorAll("[data-hotspot]"), setUp);
