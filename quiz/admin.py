@@ -1,7 +1,9 @@
 """Authoring quizzes in the admin: quiz -> steps -> questions with their options, zones and answers.
 
-Each question is checked with its grader's own rules as the educator saves it, so a question that
-cannot be scored fairly never reaches a learner.
+Each question is checked with its grader's own rules as the educator saves it, on its own page or on its
+step's, so a question that cannot be scored fairly never reaches a learner; a quiz holding one is not
+published (``Quiz.clean``, ``quiz.keys.quiz_publish_problems``). A step reveals its own case's sections and
+figures only, and a quiz's take-home points are its own case's.
 """
 
 import json
@@ -17,7 +19,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from cases.models import Figure, KeyPoint, Section
-from quiz.keys import authoring_problems, key_snapshot
+from quiz.item_quality import all_rules, question_warnings, quiz_warnings
+from quiz.keys import authoring_problems, figure_problems, key_snapshot, question_problems
 from quiz.kinds import KINDS, all_kinds, get_kind
 from quiz.kinds.base import ANSWERS, OPTIONS, ZONES
 from quiz.models import AcceptedAnswer, Attempt, KeyChange, Option, Question, Quiz, Response, Step, Zone
@@ -35,48 +38,95 @@ def _case_of_request(request, model):
     """The case of the object being edited, to offer only that case's sections, figures and key points."""
     object_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
     if not object_id:
-        step_id = request.GET.get("step")
-        if step_id and str(step_id).isdigit():
-            step = Step.objects.select_related("quiz").filter(pk=step_id).first()
-            return step.quiz.case_id if step else None
-        return None
+        # An add page knows its case only when its link names it, as the form's initial value: ?case= on a
+        # quiz's, ?quiz= on a step's, ?step= on a question's. Otherwise its form checks the choices on submit.
+        parent_id = str(request.GET.get({Quiz: "case", Step: "quiz", Question: "step"}[model], ""))
+        if not parent_id.isdigit():
+            return None
+        if model is Quiz:
+            return int(parent_id)
+        parent, to_case = {Step: (Quiz, "case_id"), Question: (Step, "quiz__case_id")}[model]
+        return parent.objects.filter(pk=parent_id).values_list(to_case, flat=True).first()
     paths = {Quiz: "case_id", Step: "quiz__case_id", Question: "step__quiz__case_id"}
     return model.objects.filter(pk=object_id).values_list(paths[model], flat=True).first()
 
 
 class CaseScopedMixin:
-    """Limit choices of sections, figures and key points to the case being edited."""
+    """Limit choices of sections, figures and key points to the case being edited.
+
+    Where the case is not known yet (an add page), every case's are offered, each named with its case, and
+    the form refuses another case's on submit.
+    """
 
     scoped_model = None
 
     def _limit(self, request, db_field, kwargs):
+        if db_field.related_model not in (Section, Figure, KeyPoint):
+            return kwargs, False
         case_id = _case_of_request(request, self.scoped_model)
-        querysets = {
-            Section: Section.objects.all(),
-            Figure: Figure.objects.all(),
-            KeyPoint: KeyPoint.objects.select_related("case"),
-        }
-        related = db_field.related_model
-        if related in querysets:
-            queryset = querysets[related]
-            kwargs["queryset"] = queryset.filter(case_id=case_id) if case_id else queryset
-        return kwargs
+        queryset = db_field.related_model.objects.select_related("case")
+        kwargs["queryset"] = queryset.filter(case_id=case_id) if case_id else queryset
+        return kwargs, not case_id
+
+    @staticmethod
+    def _name_cases(field, unscoped):
+        if field is not None and unscoped:
+            field.label_from_instance = lambda row: f"{row.case}: {row}"
+        return field
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        kwargs = self._limit(request, db_field, kwargs)
+        kwargs, unscoped = self._limit(request, db_field, kwargs)
         if db_field.related_model in (Section, Figure):
             kwargs["widget"] = forms.CheckboxSelectMultiple
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        return self._name_cases(super().formfield_for_manytomany(db_field, request, **kwargs), unscoped)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        return super().formfield_for_foreignkey(db_field, request, **self._limit(request, db_field, kwargs))
+        kwargs, unscoped = self._limit(request, db_field, kwargs)
+        return self._name_cases(super().formfield_for_foreignkey(db_field, request, **kwargs), unscoped)
 
 
 # --- Quiz --------------------------------------------------------------------------------------
 
 
+class StepForm(forms.ModelForm):
+    """A step reveals its own quiz's case only: a wrong tick would show another patient inside the quiz."""
+
+    class Meta:
+        model = Step
+        fields = ["quiz", "position", "title", "introduction", "reveals_sections", "reveals_figures", "withdrawn"]
+
+    def clean(self):
+        cleaned = super().clean()
+        # On a quiz's page the quiz is the page's own, unsaved on its add page; on a step's, the one chosen.
+        quiz = cleaned.get("quiz")
+        if quiz is not None and quiz.case_id:
+            sections, figures = cleaned.get("reveals_sections") or (), cleaned.get("reveals_figures") or ()
+            for field, problem in self.instance.reveal_problems(sections, figures, case_id=quiz.case_id).items():
+                self.add_error(field, problem)
+        return cleaned
+
+
+class QuizForm(forms.ModelForm):
+    """A quiz's take-home points are none, or three to five of its own case's key points."""
+
+    class Meta:
+        model = Quiz
+        fields = ["case", "title", "slug", "introduction", "objectives", "summary_points", "mode", "status"]
+
+    def clean(self):
+        cleaned = super().clean()
+        # Publishing is checked by Quiz.clean, once the form's values are on the quiz; its take-home points are
+        # checked here, as chosen (they are saved after the quiz).
+        case = cleaned.get("case")
+        if case is not None and "summary_points" in cleaned:
+            for problem in self.instance.summary_points_problems(cleaned["summary_points"], case_id=case.pk):
+                self.add_error("summary_points", problem)
+        return cleaned
+
+
 class StepInline(CaseScopedMixin, admin.StackedInline):
     model = Step
+    form = StepForm
     scoped_model = Quiz
     extra = 0
     show_change_link = True
@@ -84,14 +134,17 @@ class StepInline(CaseScopedMixin, admin.StackedInline):
 
 
 @admin.register(Quiz)
-class QuizAdmin(admin.ModelAdmin):
-    list_display = ["title", "case", "mode", "status", "learners_finished", "average_score"]
+class QuizAdmin(CaseScopedMixin, admin.ModelAdmin):
+    form = QuizForm
+    scoped_model = Quiz
+    list_display = ["title", "case", "mode", "status", "learners_finished", "average_score", "item_quality_link"]
     list_filter = ["status", "mode", "case"]
     search_fields = ["title", "case__title"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [StepInline]
     fieldsets = [
         (None, {"fields": ["case", "title", "slug", "introduction", "mode", "status"]}),
+        ("Objectives and take-home points", {"fields": ["objectives", "summary_points"]}),
         ("Practice", {"fields": ["max_tries", "penalty_per_try"]}),
         ("Exam", {"fields": ["attempts_allowed", "review_after", "opens_at", "closes_at"]}),
     ]
@@ -106,6 +159,11 @@ class QuizAdmin(admin.ModelAdmin):
             date.attrs["aria-label"] = f"{name}: date (year-month-day)"
             time.attrs["aria-label"] = f"{name}: time (hours:minutes:seconds)"
         return field
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "summary_points":
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         # Each learner's first finished attempt: a retake after seeing the answers measures memory.
@@ -131,6 +189,35 @@ class QuizAdmin(admin.ModelAdmin):
             return "–"
         return f"{100 * quiz.score_average / quiz.max_average:.0f}%"
 
+    # --- item-writing checks (quiz.item_quality): listed for the educator, never blocking a save -------------
+
+    @admin.display(description="item quality")
+    def item_quality_link(self, quiz):
+        return format_html(
+            '<a href="{}">Item-writing warnings</a>', reverse("admin:quiz_quiz_item_quality", args=[quiz.pk])
+        )
+
+    def get_urls(self):
+        item_quality = self.admin_site.admin_view(self.item_quality_view)
+        return [path("<int:object_id>/item-quality/", item_quality, name="quiz_quiz_item_quality"), *super().get_urls()]
+
+    def item_quality_view(self, request, object_id):
+        """Every item-writing warning of the quiz's questions, by step and question, with the rules behind them."""
+        quiz = get_object_or_404(Quiz.objects.select_related("case"), pk=object_id)
+        if not self.has_view_permission(request, quiz):
+            raise PermissionDenied
+        steps = quiz_warnings(quiz)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Item quality: {quiz}",
+            "quiz": quiz,
+            "opts": self.model._meta,
+            "steps": steps,
+            "warning_count": sum(len(q.warnings) for s in steps for q in s.questions),
+            "rules": all_rules(),
+        }
+        return TemplateResponse(request, "admin/quiz/item_quality.html", context)
+
 
 # --- Step --------------------------------------------------------------------------------------
 
@@ -155,12 +242,46 @@ class QuestionInlineForm(AnsweredKindMixin, forms.ModelForm):
         fields = ["position", "kind", "prompt", "marks", "withdrawn"]
 
 
+class QuestionInlineFormSet(forms.BaseInlineFormSet):
+    """Each question the step page saves is checked as on its own page, with its saved options, zones or answers.
+
+    A question withdrawn from learners is not asked, so withdrawing a faulty one is always allowed.
+    """
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            question = form.instance
+            if form.errors or not form.has_changed() or self._should_delete_form(form):
+                continue
+            if question.withdrawn and question.pk:
+                continue
+            problems = question_problems(question)
+            if not problems:
+                continue
+            if question.pk:
+                lead = "Learners could not answer this question as it would be saved:"
+            else:
+                lead = (
+                    "A question is written on its own page, where its options, zones or accepted answers and its "
+                    "figure are set: use “Add a question to this step” at the top of this page. Learners could "
+                    "not answer this one:"
+                )
+            form.add_error(None, [lead, *problems])
+
+
 class QuestionInline(admin.StackedInline):
     model = Question
     form = QuestionInlineForm
+    formset = QuestionInlineFormSet
     extra = 0
     show_change_link = True
     fields = ["position", "kind", "prompt", "marks", "withdrawn"]
+
+    def get_max_num(self, request, obj=None, **kwargs):
+        # New questions are added on their own page (the link on the step's page), where their key is written:
+        # here they could have none, so no empty question is offered. One posted anyway is refused on its merits.
+        return obj.questions.count() if obj is not None and obj.pk else 0
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "prompt":
@@ -170,6 +291,7 @@ class QuestionInline(admin.StackedInline):
 
 @admin.register(Step)
 class StepAdmin(CaseScopedMixin, admin.ModelAdmin):
+    form = StepForm
     scoped_model = Step
     list_display = ["__str__", "quiz", "question_count"]
     list_filter = ["quiz"]
@@ -224,10 +346,28 @@ class KindCheckedFormSet(forms.BaseInlineFormSet):
                     f"A {question.get_kind_display().lower()} question does not use {self.row_name}: "
                     f"delete them or change the kind."
                 )
+            if kind is not None and self._shown_for_saved_kind():
+                # A saved question's page shows only its saved kind's rows, so the new kind's key is checked
+                # here, with the rows of that kind it has saved (usually none).
+                problems = authoring_problems(question)
+                if problems:
+                    lead = (
+                        f"As a {question.get_kind_display().lower()} question it could not be answered: this page "
+                        f"edits the {self.row_name} of its saved kind. Add a new question of that kind instead, "
+                        f"or keep this kind."
+                    )
+                    raise ValidationError([lead, *problems])
             return
         problems = authoring_problems(question, **{self.rows_argument: rows})
         if problems:
             raise ValidationError(problems)
+
+    def _shown_for_saved_kind(self) -> bool:
+        """Whether this is the one formset a saved question's page shows: that of its saved kind's rows."""
+        if not self.instance.pk:
+            return False
+        saved = KINDS.get(Question.objects.filter(pk=self.instance.pk).values_list("kind", flat=True).first())
+        return saved is not None and saved.rows == self.rows_argument
 
 
 class OptionFormSet(KindCheckedFormSet):
@@ -315,14 +455,9 @@ class QuestionForm(AnsweredKindMixin, forms.ModelForm):
         needs_figure = kind in KINDS and KINDS[kind].needs_figure
         if needs_figure and not figure:
             self.add_error("figure", "This kind of question needs the figure the learner marks.")
-        if figure and step and figure.case_id != step.quiz.case_id:
-            self.add_error("figure", "Choose a figure of this quiz's case.")
-        if figure and step and needs_figure:
-            revealed = Figure.objects.filter(
-                pk=figure.pk, revealed_by_steps__quiz=step.quiz, revealed_by_steps__position__lte=step.position
-            )
-            if not revealed.exists():
-                self.add_error("figure", "Reveal this figure in this step or an earlier one, so learners can see it.")
+        if figure and step:
+            for problem in figure_problems(Question(step=step, kind=kind or "", figure=figure)):
+                self.add_error("figure", problem)
         if not isinstance(cleaned.get("settings"), dict):
             self.add_error("settings", 'Settings must be written as {"name": value}, or {} for none.')
         return cleaned
@@ -337,7 +472,7 @@ class QuestionAdmin(CaseScopedMixin, admin.ModelAdmin):
     list_select_related = ["step__quiz"]
     search_fields = ["prompt", "step__title", "step__quiz__title"]
     inlines = [OptionInline, ZoneInline, AcceptedAnswerInline]
-    readonly_fields = ["zone_editor"]
+    readonly_fields = ["zone_editor", "item_warnings"]
 
     class Media:
         js = ["js/zone-editor.js"]
@@ -358,6 +493,7 @@ class QuestionAdmin(CaseScopedMixin, admin.ModelAdmin):
                 (None, {"fields": ["step", "position", "kind", "prompt", "marks", "withdrawn"],
                         "description": scoring_rules_html()}),
                 ("Feedback", {"fields": ["hint", "feedback", "key_points", "settings"]}),
+                *warnings_fieldset(obj),
             ]  # fmt: skip
         return [
             (
@@ -370,6 +506,7 @@ class QuestionAdmin(CaseScopedMixin, admin.ModelAdmin):
             # Headed by the kinds that use it (its label names the kind; the figure is theirs alone).
             (" / ".join(k.label for k in all_kinds() if k.needs_figure), {"fields": ["figure", "zone_editor"]}),
             ("Feedback", {"fields": ["hint", "feedback", "key_points", "settings"]}),
+            *warnings_fieldset(obj),
         ]
 
     def get_changeform_initial_data(self, request):
@@ -389,6 +526,20 @@ class QuestionAdmin(CaseScopedMixin, admin.ModelAdmin):
         before = getattr(form, "key_before", None)
         if before is not None:
             record_key_change(request, Question.objects.get(pk=form.instance.pk), before)
+        # Item-writing warnings never block a save; after "Save" the educator leaves the page, so say so here.
+        found = question_warnings(form.instance)
+        if found:
+            url = reverse("admin:quiz_question_change", args=[form.instance.pk])
+            messages.warning(
+                request,
+                format_html(
+                    '“{}” has {} item-writing warning{}: see them on <a href="{}">its page</a>.',
+                    form.instance,
+                    len(found),
+                    "" if len(found) == 1 else "s",
+                    url,
+                ),
+            )
 
     def get_urls(self):
         regrade = self.admin_site.admin_view(self.regrade_view)
@@ -413,6 +564,29 @@ class QuestionAdmin(CaseScopedMixin, admin.ModelAdmin):
             "pending": KeyChange.objects.filter(question=question, regraded_at=None),
         }
         return TemplateResponse(request, "admin/quiz/question/regrade.html", context)
+
+    @admin.display(description="warnings")
+    def item_warnings(self, question):
+        """What an experienced item writer would point out (quiz.item_quality); saving is never blocked by it."""
+        if not question or not question.pk:
+            return "–"
+        found = question_warnings(question)
+        whole_quiz = format_html(
+            '<p><a href="{}">Every warning of this quiz</a></p>',
+            reverse("admin:quiz_quiz_item_quality", args=[question.step.quiz_id]),
+        )
+        if not found:
+            return format_html("<p>None: the item-writing checks find nothing to point out.</p>{}", whole_quiz)
+        return format_html(
+            '<ul class="item-warnings">{}</ul>{}',
+            format_html_join(
+                "",
+                "<li><strong>{}</strong> <code>{}</code><br>{}<br><em>Why:</em> {}<br>"
+                "<em>Example of a fix:</em> {}</li>",
+                ((w.title, w.rule, w.message, w.why, w.fix) for w in found),
+            ),
+            whole_quiz,
+        )
 
     @admin.display(description="draw zones")
     def zone_editor(self, question):
@@ -453,6 +627,15 @@ def record_key_change(request, question: Question, before: dict) -> None:
                 url,
             ),
         )
+
+
+def warnings_fieldset(question) -> list:
+    """The fieldset listing a saved question's item-writing warnings (none for a new question)."""
+    if question is None or not question.pk:
+        return []
+    return [("Item-writing warnings", {"fields": ["item_warnings"],
+             "description": "Advice, not errors: the question saves as it is. Each warning names the rule, "
+                            "why it matters and an example of a fix."})]  # fmt: skip
 
 
 def kind_of(question):

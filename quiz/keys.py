@@ -4,6 +4,10 @@
 turns a stored raw response (plain JSON) into what the grader reads. Both ask the question's kind
 (``quiz.kinds``). The child rows may be unsaved model instances, so the admin can validate a question
 with the grader's own rules before saving it.
+
+The same checks answer for every way a question or quiz is saved (its own admin page, the step page, a
+script or an import): ``authoring_problems`` for one question with the given rows, ``question_problems``
+for a question as it is saved, and ``quiz_publish_problems`` for a quiz about to be (or staying) published.
 """
 
 import dataclasses
@@ -11,9 +15,11 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from quiz.kinds import get_kind
+from django.db.models import Prefetch
+
+from quiz.kinds import KINDS, get_kind
 from quiz.kinds.base import ANSWERS, OPTIONS, ZONES
-from quiz.models import AcceptedAnswer, Option, Question, Zone
+from quiz.models import AcceptedAnswer, Option, Question, Quiz, Zone
 
 
 def grading_key(
@@ -44,6 +50,55 @@ def authoring_problems(question: Question, **rows) -> list[str]:
     problems = kind.grader.validate(key)
     if kind.needs_figure and not question.figure_id:
         problems.append("Choose the figure the learner marks.")
+    return problems
+
+
+def figure_problems(question: Question) -> list[str]:
+    """The figure a question shows must be of its quiz's case and, to be marked, revealed by then."""
+    if not question.figure_id:
+        return []
+    step = question.step
+    if question.figure.case_id != step.quiz.case_id:
+        return ["Choose a figure of this quiz's case."]
+    kind = KINDS.get(question.kind)
+    revealed = question.figure.revealed_by_steps.filter(quiz=step.quiz_id, position__lte=step.position)
+    if kind is not None and kind.needs_figure and not revealed.exists():
+        return ["Reveal this figure in this step or an earlier one, so learners can see it."]
+    return []
+
+
+def question_problems(question: Question) -> list[str]:
+    """What stops learners answering a question as it stands, with its saved child rows (none, if unsaved)."""
+    kind = KINDS.get(question.kind)
+    rows = {} if question.pk or kind is None else {kind.rows: []}
+    return authoring_problems(question, **rows) + figure_problems(question)
+
+
+def quiz_publish_problems(quiz: Quiz) -> list[str]:
+    """Why learners could not take this quiz as it is saved: each problem, saying which step and question.
+
+    Withdrawn steps and questions are not asked, so they are not checked.
+    """
+    steps = quiz.steps.filter(withdrawn=False).prefetch_related(
+        "reveals_sections",
+        "reveals_figures",
+        Prefetch(
+            "questions",
+            queryset=Question.objects.filter(withdrawn=False)
+            .select_related("figure")
+            .prefetch_related("options", "zones", "accepted_answers"),
+        ),
+    )
+    problems = []
+    for step in steps:
+        step.quiz = quiz
+        for problem in step.reveal_problems().values():
+            problems.append(f"Step {step.position}: {problem} Open the step and save it to remove them.")
+        for question in step.questions.all():
+            question.step = step
+            prompt = question.prompt if len(question.prompt) <= 40 else question.prompt[:39] + "…"
+            for problem in question_problems(question):
+                problems.append(f"Step {step.position}, question {question.position} (“{prompt}”): {problem}")
     return problems
 
 

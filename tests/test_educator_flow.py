@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from cases.tests.image_factories import phone_jpeg
+from cases.tests.image_factories import noise, phone_jpeg
 from tests.support import screenshot
 
 pytestmark = pytest.mark.browser
@@ -49,7 +49,7 @@ def test_educator_builds_previews_and_publishes_a_quiz_that_a_learner_completes(
         fill(page, f"sections-{row}-heading", heading)
         fill(page, f"sections-{row}-body", body)
     photo = tmp_path / "IMG_0001.jpg"
-    photo.write_bytes(phone_jpeg())
+    photo.write_bytes(phone_jpeg(noise((480, 320))))  # big enough for a zone a finger can hit
     row = add_inline_row(page, "figures", "Add another Figure")
     fill(page, f"figures-{row}-position", "1")
     fill(page, f"figures-{row}-label", "1A")
@@ -72,23 +72,18 @@ def test_educator_builds_previews_and_publishes_a_quiz_that_a_learner_completes(
     save_and_continue(page)
     quiz_url = page.url
 
-    # --- Three questions on the step -----------------------------------------------------------
+    # --- Three questions on the step, each written on its own page ------------------------------
     page.locator("#steps-0").get_by_role("link", name="Change").click()
     page.wait_for_url("**/admin/quiz/step/**")
-    for number, (kind, prompt) in enumerate(
-        [("single_best", "What are they?"), ("multiple_response", "Which fit?"), ("hotspot", "Mark a nodule.")]
-    ):
-        row = add_inline_row(page, "questions", "Add another Question")
-        fill(page, f"questions-{row}-position", str(number + 1))
-        page.locator(f'[name="questions-{row}-kind"]').select_option(kind)
-        fill(page, f"questions-{row}-prompt", prompt)
-    save_and_continue(page)
     step_url = page.url
 
-    def edit_question(position: int):
+    def new_question(position: int, kind: str, prompt: str):
         page.goto(step_url)
-        page.locator(f"#questions-{position - 1}").get_by_role("link", name="Change").click()
-        page.wait_for_url("**/admin/quiz/question/**")
+        page.get_by_role("link", name="Add a question to this step").click()
+        page.wait_for_url("**/admin/quiz/question/add/**")
+        fill(page, "position", str(position))
+        page.locator('[name="kind"]').select_option(kind)
+        fill(page, "prompt", prompt)
 
     def add_options(options):
         for key, text, weight in options:
@@ -98,11 +93,11 @@ def test_educator_builds_previews_and_publishes_a_quiz_that_a_learner_completes(
             fill(page, f"options-{row}-text", text)
             fill(page, f"options-{row}-weight", weight)
 
-    edit_question(1)
+    new_question(1, "single_best", "What are they?")
     add_options([("calcinosis", "Calcinosis cutis", "1"), ("gout", "Gouty tophi", "0")])
     save_and_continue(page)
 
-    edit_question(2)
+    new_question(2, "multiple_response", "Which fit?")
     add_options([("hard", "Hard", "1"), ("soft", "Soft", "-0.5")])
     # The grader's own rule is applied on save: ticking every box must not pay.
     page.get_by_role("button", name="Save and continue editing").click()
@@ -110,7 +105,7 @@ def test_educator_builds_previews_and_publishes_a_quiz_that_a_learner_completes(
     fill(page, "options-1-weight", "-1")
     save_and_continue(page)
 
-    edit_question(3)
+    new_question(3, "hotspot", "Mark a nodule.")
     page.locator("#id_figure").select_option(label="Figure 1A")
     canvas = page.locator(".zone-editor-canvas img")
     canvas.wait_for()
