@@ -136,6 +136,10 @@ class Quiz(models.Model):
     def introduction_html(self):
         return render_markdown(self.introduction)
 
+    @property
+    def objective_list(self) -> list[str]:
+        return [line.strip() for line in self.objectives.splitlines() if line.strip()]
+
     def is_visible_to_learners(self) -> bool:
         return self.status == Status.PUBLISHED and self.case.status == Case.Status.PUBLISHED
 
@@ -165,6 +169,35 @@ class Quiz(models.Model):
             raise ValidationError(
                 {"closes_at": "Set a closing time, or choose another time for learners to see the answers."}
             )
+        if self.status == Status.PUBLISHED and self.pk:
+            # Imported here: quiz.keys reads the question kinds, which import these models.
+            from quiz.keys import quiz_publish_problems
+
+            problems = quiz_publish_problems(self)
+            if problems:
+                lead = "Learners could not take this quiz yet. Fix these first, or keep it a draft:"
+                raise ValidationError({"status": [lead, *problems]})
+
+    #: How many take-home points a quiz may have: none, or three to five.
+    SUMMARY_POINTS_MIN, SUMMARY_POINTS_MAX = 3, 5
+
+    def summary_points_problems(self, points=None, *, case_id=None) -> list[str]:
+        """What is wrong with these take-home points (default: the saved ones) for this quiz (or for ``case_id``).
+
+        Many-to-many rows are checked here rather than in ``clean()``, which runs before a form saves them.
+        """
+        points = list(self.summary_points.all() if points is None else points)
+        case_id = self.case_id if case_id is None else case_id
+        problems = []
+        if points and not self.SUMMARY_POINTS_MIN <= len(points) <= self.SUMMARY_POINTS_MAX:
+            problems.append(
+                f"Choose {self.SUMMARY_POINTS_MIN} to {self.SUMMARY_POINTS_MAX} take-home points, or none "
+                f"({len(points)} chosen): a summary of the case's main points, not a list of all of them."
+            )
+        foreign = [point for point in points if point.case_id != case_id]
+        if foreign:
+            problems.append(f"{_quoted(foreign)} belong to another case: choose key points of this quiz's case.")
+        return problems
 
 
 class Step(models.Model):
@@ -209,6 +242,31 @@ class Step(models.Model):
     @property
     def introduction_html(self):
         return render_markdown(self.introduction)
+
+    def reveal_problems(self, sections=None, figures=None, *, case_id=None) -> dict[str, str]:
+        """Sections and figures of another case than the quiz's, that this step would reveal: field -> problem.
+
+        A wrong tick would show another patient inside the quiz. Defaults to the saved reveals and the quiz's
+        case; a form passes what is chosen (many-to-many rows are saved after ``clean()`` runs, so it can
+        not check them).
+        """
+        case_id = self.quiz.case_id if case_id is None else case_id
+        chosen = {
+            "reveals_sections": self.reveals_sections.all() if sections is None else sections,
+            "reveals_figures": self.reveals_figures.all() if figures is None else figures,
+        }
+        problems = {}
+        for field, rows in chosen.items():
+            foreign = [row for row in rows if row.case_id != case_id]
+            if foreign:
+                kind = field.removeprefix("reveals_")
+                problems[field] = f"{_quoted(foreign)} belong to another case: choose only {kind} of this quiz's case."
+        return problems
+
+
+def _quoted(rows) -> str:
+    """Rows named for a message: “Presentation”, “Figure 1A”."""
+    return ", ".join(f"“{row}”" for row in rows)
 
 
 class Question(models.Model):

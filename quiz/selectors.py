@@ -209,7 +209,10 @@ class QuestionFeedback:
     expected_answer: list[str]
     notes: list[FeedbackNote] = field(default_factory=list)
     key_points: list[KeyPoint] = field(default_factory=list)
+    key_points_held: int = 0  # key points not quoted yet: a later step still asks about them
     marks: list[list[float]] = field(default_factory=list)  # marks placed on the figure, to draw on the review
+    # The attempt the feedback is for: options are listed in the order it showed them (QuestionKind.shown_options).
+    attempt: Attempt | None = None
 
     @property
     def shows_figure(self) -> bool:
@@ -221,8 +224,13 @@ class QuestionFeedback:
         self.notes.append(FeedbackNote(subject if subject is not None else item.text, verdict, item.feedback, good))
 
 
-def question_feedback(attempt: Attempt, question: Question, responses: list[Response]) -> QuestionFeedback:
-    """Everything the learner is told about one finished question."""
+def question_feedback(
+    attempt: Attempt, question: Question, responses: list[Response], held: frozenset[int] = frozenset()
+) -> QuestionFeedback:
+    """Everything the learner is told about one finished question.
+
+    ``held``: key points a step this attempt has still to answer asks about; they are not quoted yet.
+    """
     responses = sorted(responses, key=lambda r: r.try_number)
     last = responses[-1] if responses else None
     raw = last.raw if last else {}
@@ -236,13 +244,15 @@ def question_feedback(attempt: Attempt, question: Question, responses: list[Resp
         marks_possible=float(question.marks),
         your_answer=[],
         expected_answer=[],
+        attempt=attempt,
     )
     relevant = get_kind(question.kind).describe(question, raw, feedback, last)
     points: dict[int, KeyPoint] = {}
     for item in [*relevant, question]:
         for point in item.key_points.all():
             points.setdefault(point.pk, point)
-    feedback.key_points = sorted(points.values(), key=lambda p: p.position)
+    feedback.key_points = sorted((p for p in points.values() if p.pk not in held), key=lambda p: p.position)
+    feedback.key_points_held = sum(1 for pk in points if pk in held)
     if question.feedback:
         feedback.notes.append(FeedbackNote("", "", question.feedback, None))
     return feedback
@@ -270,11 +280,33 @@ def step_reviews(attempt: Attempt, steps: list[Step]) -> list[StepReview]:
     for response in Response.objects.filter(step_attempt__attempt=attempt, question__step_id__in=step_ids):
         responses.setdefault(response.question_id, []).append(response)
     by_step: dict[int, list[QuestionFeedback]] = {s.pk: [] for s in steps}
+    held = key_points_still_asked(attempt)
     for question in questions:
         if question.withdrawn and question.pk not in responses:
             continue  # withdrawn before this attempt answered it: never asked, never counted
-        by_step[question.step_id].append(question_feedback(attempt, question, responses.get(question.pk, [])))
+        feedback = question_feedback(attempt, question, responses.get(question.pk, []), held)
+        by_step[question.step_id].append(feedback)
     return [StepReview(step, by_step[step.pk]) for step in steps]
+
+
+def take_home_points(quiz: Quiz) -> list[KeyPoint]:
+    """The key points the educator chose as the quiz's take-home summary, in the case's order."""
+    return list(quiz.summary_points.order_by("position"))
+
+
+def key_points_still_asked(attempt: Attempt) -> frozenset[int]:
+    """Key points that a step this attempt has not yet committed asks about (by a question, an option, a
+    zone or an accepted answer). Quoting one in an earlier step's feedback would answer the later step."""
+    if attempt.is_finished:
+        return frozenset()
+    ahead = Q(step__quiz_id=attempt.quiz_id, step__withdrawn=False, step__position__gte=attempt.current_position)
+    ahead &= Q(withdrawn=False)
+    points = set(KeyPoint.objects.filter(questions__in=Question.objects.filter(ahead)).values_list("pk", flat=True))
+    for model in (Option, Zone, AcceptedAnswer):
+        items = model.objects.filter(question__in=Question.objects.filter(ahead))
+        points |= set(items.values_list("key_points", flat=True))
+    points.discard(None)
+    return frozenset(points)
 
 
 def committed_step_attempts(attempt: Attempt) -> dict[int, StepAttempt]:

@@ -193,6 +193,7 @@ def attempt_review(request, token):
             "case": quiz.case,
             "answers_visible": answers_visible,
             "reviews": selectors.step_reviews(attempt, selectors.attempt_steps(attempt)) if answers_visible else [],
+            "summary": selectors.take_home_points(quiz) if answers_visible else [],
             "may_start_again": quiz.is_open(now) and left != 0,
             "attempts_left": left,
             "whole_case_open": hold is None,

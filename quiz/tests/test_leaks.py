@@ -1,8 +1,10 @@
-"""Nothing about an unanswered step reaches the learner: not in the HTML, attributes or image URLs.
+"""Nothing a step scores reaches the learner before that step is answered: not in the HTML, attributes or URLs.
 
-Every answer-key field of the demo quiz (feedback, accepted answers, key points and their quotes)
-is seeded with its own marker string. The test then makes every request a learner can make during an
-attempt and checks that no marker appears before a step that uses it has been answered.
+Every answer-key field of the demo quiz (feedback, accepted answers, zone labels, key points with
+their quotes and teaching notes) is seeded with its own marker string. The test then makes every
+request a learner can make during an attempt and checks, step by step, that no marker appears before
+every step that uses it has been answered: a key point that a later step still asks about stays
+unquoted in an earlier step's feedback.
 """
 
 import re
@@ -37,6 +39,7 @@ def seed_markers(quiz: Quiz) -> dict[str, set[int]]:
             option.save()
         for zone in Zone.objects.filter(question=question):
             zone.feedback = mark(here)
+            zone.label = f"{zone.label} {mark(here)}"
             zone.save()
         for answer in AcceptedAnswer.objects.filter(question=question):
             answer.text = f"{answer.text} {mark(here)}"
@@ -61,7 +64,7 @@ def seed_markers(quiz: Quiz) -> dict[str, set[int]]:
 
 def assert_no_leak(body: str, markers: dict[str, set[int]], answered: set[int], where: str):
     found = set(re.findall(r"QZLEAK\d{4}Z", body))
-    leaked = {m for m in found if not (markers[m] & answered)}
+    leaked = {m for m in found if not markers[m] <= answered}
     assert not leaked, f"{where} shows answer-key material of unanswered steps: {sorted(leaked)}"
 
 
@@ -115,6 +118,8 @@ def test_no_answer_key_reaches_the_learner_before_the_step_is_answered(client, m
                 right = step_post(attempt, step, answers_for(step, attempt, key_answer), 2)
                 client.post(url, right)
             answered.add(step.position)
+            # The step's feedback may quote what this and earlier steps score, and nothing a later step does.
+            get(url, f"step {step.position} feedback")
         else:
             right = step_post(attempt, step, answers_for(step, attempt, key_answer), 1)
             body = client.post(url, right, follow=True).content.decode()
