@@ -29,7 +29,9 @@ CASE = {
     "status": "published",
 }
 
-# (position, kind, heading, Markdown body). Citation numbers are written <sup>n</sup>.
+# (position, kind, heading, Markdown body). Citation numbers are written <sup>n</sup>. The report's
+# description and discussion are each one paragraph; they are divided here under headings of this
+# site's own (the words are the report's), so that a quiz can show the case a part at a time.
 SECTIONS = [
     (
         1,
@@ -49,16 +51,21 @@ SECTIONS = [
     (
         3,
         "investigations",
-        "Radiographs and laboratory findings",
+        "Radiographs",
         "A radiograph of the left elbow (figure 1C) and right knee (figure 1D) demonstrated multiple, "
-        "heterogeneous soft-tissue calcified masses suggestive of calcinosis cutis. Her serum level of "
-        "calcium, phosphate, intact parathyroid hormone and rheumatoid factor as well as renal function "
-        "parameters were within normal limits.",
+        "heterogeneous soft-tissue calcified masses suggestive of calcinosis cutis.",
     ),
     (
         4,
+        "investigations",
+        "Laboratory findings",
+        "Her serum level of calcium, phosphate, intact parathyroid hormone and rheumatoid factor as well as "
+        "renal function parameters were within normal limits.",
+    ),
+    (
+        5,
         "discussion",
-        "Discussion",
+        "Calcinosis cutis and its four groups",
         "Calcinosis cutis, described by Virchow<sup>1</sup> in 1855, refers to the deposition of insoluble "
         "calcium salts into the skin and subcutaneous tissue. It has been divided into four groups: "
         "metastatic, iatrogenic, idiopathic and dystrophic.<sup>2</sup> Metastatic calcification is related "
@@ -71,17 +78,32 @@ SECTIONS = [
         "form is the most commonly described. Various conditions can cause this type of calcinosis, including "
         "connective tissue diseases, infection, other inflammatory processes, chronic venous stasis, "
         "cutaneous neoplasm, trauma and inherited disorders. The exact mechanism remains unclear although "
-        "local inflammation may have a role in its pathogenesis.<sup>4</sup>\n\n"
+        "local inflammation may have a role in its pathogenesis.<sup>4</sup>",
+    ),
+    (
+        6,
+        "discussion",
+        "Treatment",
         "Treatment of calcinosis cutis in this setting have only marginal benefit, diltiazem and aluminum "
         "hydroxide antacids having been used.<sup>4</sup> However, early, effective management of the "
-        "underlying disorder could reduce the development of such abnormality. Given that there was no other "
-        "predisposing condition for calcinosis besides mixed connective tissue disease, we believe our "
-        "patient had dystrophic calcinosis related to such disorder. The lack of any of the other diagnostic "
-        "criteria for rheumatoid arthritis and the fact that almost all rheumatoid nodule formers have "
-        "positive tests for rheumatoid factor made the diagnosis of rheumatoid nodules very unlikely. In "
-        "addition, these nodules usually appear as non-calcified subcutaneous masses.",
+        "underlying disorder could reduce the development of such abnormality.",
     ),
-    (5, "outcome", "Outcome", "She afterwards died due to hospital-acquired pneumonia."),
+    (
+        7,
+        "discussion",
+        "The authors' classification",
+        "Given that there was no other predisposing condition for calcinosis besides mixed connective tissue "
+        "disease, we believe our patient had dystrophic calcinosis related to such disorder.",
+    ),
+    (
+        8,
+        "discussion",
+        "Rheumatoid nodules",
+        "The lack of any of the other diagnostic criteria for rheumatoid arthritis and the fact that almost all "
+        "rheumatoid nodule formers have positive tests for rheumatoid factor made the diagnosis of rheumatoid "
+        "nodules very unlikely. In addition, these nodules usually appear as non-calcified subcutaneous masses.",
+    ),
+    (9, "outcome", "Outcome", "She afterwards died due to hospital-acquired pneumonia."),
 ]
 
 _NOT_REPRODUCED = "The full entry is in the reference list of the source report; it is not reproduced here."
@@ -97,6 +119,10 @@ REFERENCES = [
 ]  # fmt: skip
 
 # Sentences of the report, named once so key points and quiz feedback quote them identically.
+PRESENTATION = (
+    "An 87-year-old woman with a history of hypertension, atrial fibrillation, and mixed connective tissue "
+    "disease was admitted to hospital because of heart failure."
+)
 EXAMINATION = (
     "Besides clinical signs of ventricular dysfunction, physical examination showed painless, subcutaneous "
     "nodules that had developed during the past 10 years on her left elbow (figure 1A) and knees (figure 1B, "
@@ -201,13 +227,20 @@ KEY_POINTS = [
     ),
     (
         "normal-labs-against-metastatic",
-        "Her serum calcium, phosphate, intact parathyroid hormone and renal function were all within normal "
-        "limits. That argues against metastatic calcinosis, which is related to abnormal calcium or phosphate "
-        "metabolism and generally associated with hypercalcaemia and/or hyperphosphataemia.",
+        "Our reading of the report, not its words: her serum calcium and phosphate were within normal limits, "
+        "which argues against metastatic calcinosis, since the report relates metastatic calcification to "
+        "abnormal calcium or phosphate metabolism, generally with hypercalcaemia and/or hyperphosphataemia.",
         LABORATORY + GAP + METASTATIC,
         None,
-        "Parathyroid hormone and the kidneys are among the main regulators of serum calcium and phosphate, "
-        "which is why normal values support the absence of a disorder of calcium or phosphate metabolism.",
+        "",
+    ),
+    (
+        "mctd-is-a-cause",
+        "She has mixed connective tissue disease, and connective tissue diseases are among the conditions the "
+        "report lists as causes of dystrophic calcinosis.",
+        PRESENTATION + GAP + DYSTROPHIC_CAUSES,
+        None,
+        "",
     ),
     (
         "mctd-makes-it-dystrophic",
@@ -232,6 +265,15 @@ KEY_POINTS = [
         "Rheumatoid nodules usually appear as non-calcified subcutaneous masses; her nodules were calcified "
         "on the radiographs.",
         "In addition, these nodules usually appear as non-calcified subcutaneous masses." + GAP + RADIOGRAPHS,
+        None,
+        "",
+    ),
+    (
+        "authors-argument",
+        "The authors' argument runs from the painless nodules found on examination, to the soft-tissue "
+        "calcified masses on the radiographs, to the absence of any predisposing condition other than mixed "
+        "connective tissue disease, and ends in dystrophic calcinosis related to that disease.",
+        EXAMINATION + GAP + RADIOGRAPHS + GAP + CLASSIFICATION,
         None,
         "",
     ),
@@ -312,3 +354,11 @@ FIGURES = [
         "separate from the bones. A banner reads: schematic illustration, not the patient's radiograph.",
     ),
 ]
+
+# label -> a text alternative that names the image without its findings, used while a quiz question asks
+# the learner to find them (WCAG 1.1.1 allows this for tests); the descriptive one above comes afterwards.
+ASSESSED_ALT_TEXTS = {
+    "1C": "Drawing in the style of a radiograph of the left elbow (an illustration, not the patient's radiograph).",
+    "1D": "Drawing in the style of a radiograph of the right knee, seen from the front (an illustration, not the "
+    "patient's radiograph).",
+}

@@ -61,6 +61,7 @@ def load_calcinosis_case() -> Case:
                 "body_site": body_site,
                 "caption": caption,
                 "alt_text": alt_text,
+                "assessed_alt_text": calcinosis.ASSESSED_ALT_TEXTS.get(label, ""),
                 "is_illustration": True,
                 "source": calcinosis.FIGURE_SOURCE,
                 "licence": calcinosis.FIGURE_LICENCE,

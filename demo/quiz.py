@@ -2,65 +2,77 @@
 
 Every option's feedback is grounded in a key point of the case (``demo/case.py``),
 whose quoted sentence the learner sees with the feedback. Feedback text itself says only what the
-report says, or what it does not say; tests check that every option links to a key point.
+report says, or what it does not say; tests check that every option links to a key point. Each step
+shows the part of the report its questions rest on, and each key point is asked about in one step.
 """
 
 from django.db import transaction
 from django.db.models import F
 
 from cases.models import Case
-from demo.figures import RADIOGRAPH_BONES, RADIOGRAPH_MASSES
-from quiz.models import AcceptedAnswer, Option, Question, Quiz, Step, Zone
+from demo.figures import FIGURE_SIZE, RADIOGRAPH_BONES, RADIOGRAPH_MASSES
+from quiz.models import AcceptedAnswer, Option, Question, Quiz, Response, Status, Step, Zone
 
 QUIZ = {
     "slug": "painless-nodules-elbow-knees-quiz",
     "title": "Work through the case",
     "introduction": "Work through the case as the authors did: look at the patient, her radiographs and her "
-    "blood results, then classify her nodules and argue away the main alternative. Each step shows a "
-    "little more of the case.",
+    "blood results, then classify her nodules and weigh the main alternative. Each step shows a little more "
+    "of the case. Some questions describe hypothetical patients, built from the report's own examples; they "
+    "are marked as such.",
+    "objectives": "Describe the nodules and the radiographic findings of calcinosis cutis in this patient\n"
+    "Place a patient with calcinosis cutis in one of its four groups from the history and the blood results\n"
+    "Explain why normal calcium and phosphate and a connective tissue disease point to dystrophic calcinosis\n"
+    "Weigh rheumatoid nodules against calcinosis from the rheumatoid factor and the radiographs\n"
+    "Explain what treatment can offer, as the report puts it",
     "mode": Quiz.Mode.PRACTICE,
     "max_tries": 2,
     "penalty_per_try": "0.333",
     "status": "published",
 }
+# Key points shown as the take-home summary at the top of the review page.
+SUMMARY = ["normal-labs-against-metastatic", "mctd-makes-it-dystrophic", "rheumatoid-nodules-unlikely",
+           "treat-underlying-disorder"]  # fmt: skip
 
 Kind = Question.Kind
 
 # Option rows: (key, text, weight, feedback, key point keys). For true/false the weight slot holds is_true;
 # for matching it holds the key of the matching choice ("" on the choices themselves).
+# Every key point is asked about in one step only, so feedback can quote it as soon as that step is done
+# without answering a later one.
+
+# A zone must stay easy to hit with a finger on a phone: at least this many CSS pixels on each side
+# when the figure is shown 375 pixels wide.
+ZONE_MIN_PX_AT_375 = 24
+
+BONE_NAMES = {"humerus": "Humerus", "olecranon": "Olecranon", "radius": "Radius", "ulna": "Ulna"}
 
 
-def _bone_label(name: str) -> str:
-    return {
-        "humerus": "Bone: the lower end of the upper-arm bone (humerus)",
-        "olecranon": "Bone: the point of the elbow (olecranon)",
-        "radius": "Bone: the forearm bone on the thumb side (radius)",
-        "ulna": "Bone: the forearm bone on the little-finger side (ulna)",
-    }[name]
-
-
-def _where(cx: float, cy: float) -> str:
-    across = "left" if cx < 0.4 else "right" if cx > 0.6 else "centre"
-    down = "upper" if cy < 0.4 else "lower" if cy > 0.6 else "middle"
-    return f"{down} {across}" if across != "centre" else f"{down} centre"
+def _padded_box(cx: float, cy: float, rx: float, ry: float) -> list[float]:
+    """The rectangle around a drawn ellipse, widened where needed to the smallest zone a finger can hit."""
+    width, height = FIGURE_SIZE
+    min_w = ZONE_MIN_PX_AT_375 / 375
+    min_h = ZONE_MIN_PX_AT_375 / (375 * height / width)
+    w, h = max(2 * rx, min_w), max(2 * ry, min_h)
+    return [round(cx - w / 2, 4), round(cy - h / 2, 4), round(w, 4), round(h, 4)]
 
 
 def hotspot_zones() -> list[tuple]:
     """Zones on figure 1C: the drawn calcified masses are targets; the bones are wrong regions.
 
-    Each mass is drawn as an ellipse; its zone is the rectangle around it.
+    Labels are for educators (the admin and the review); learners never see them before the step is done.
     """
     zones = []
     for number, mass in enumerate(RADIOGRAPH_MASSES["1C"], start=1):
-        box = [round(mass.cx - mass.rx, 4), round(mass.cy - mass.ry, 4), round(2 * mass.rx, 4), round(2 * mass.ry, 4)]
         zones.append(
             (
                 f"mass-{number}",
-                f"Soft tissue, {_where(mass.cx, mass.cy)} of the image (area {number})",
+                f"Calcified mass {number}",
                 "rect",
-                box,
+                _padded_box(mass.cx, mass.cy, mass.rx, mass.ry),
                 True,
-                "Right: a calcified mass in the soft tissue, as the report describes on the elbow radiograph.",
+                "A calcified mass in the soft tissue: the report describes multiple, heterogeneous soft-tissue "
+                "calcified masses.",
                 ["radiograph-calcified-masses"],
             )
         )
@@ -68,11 +80,12 @@ def hotspot_zones() -> list[tuple]:
         zones.append(
             (
                 f"bone-{name}",
-                _bone_label(name),
+                BONE_NAMES[name],
                 "rect",
                 [x, y, w, h],
                 False,
-                "This is bone. The report describes the calcified masses as being in the soft tissue.",
+                f"This mark is on bone ({BONE_NAMES[name].lower()}). The report places the calcified masses in "
+                "the soft tissue.",
                 ["radiograph-calcified-masses"],
             )
         )
@@ -83,301 +96,274 @@ STEPS = [
     {
         "position": 1,
         "title": "The patient and her nodules",
-        "introduction": "Read the presentation and the examination, and look at the elbow and the knee.",
+        "introduction": "Read how she presented and what the examination found, and look at her elbow and knee.",
         "sections": [1, 2],
         "figures": ["1A", "1B"],
         "questions": [
             {
-                "kind": Kind.MULTIPLE_RESPONSE,
-                "prompt": "Which findings does the examination describe? Select all that apply.",
-                "hint": "Read the examination again: how long had the nodules been there, and were they painful?",
+                "kind": Kind.MULTIPLE_TRUE_FALSE,
+                "prompt": "For each statement about her nodules, decide whether the examination supports it.",
+                "hint": "Check each statement against the examination on its own terms: where the nodules are, "
+                "how long they have been there, how deep they lie and whether they hurt.",
+                "settings": {"penalty": 0.25},
                 "key_points": ["nodules-on-examination"],
                 "options": [
-                    ("painless", "The nodules are painless.", "0.333", "Right: the report calls them painless.",
+                    ("painless", "They cause her no pain.", True,
+                     "True: the examination found painless nodules.", ["nodules-on-examination"]),
+                    ("ten-years", "They have formed over about ten years.", True,
+                     "True: they had developed during the past 10 years.", ["nodules-on-examination"]),
+                    ("one-joint", "They are confined to her left elbow.", False,
+                     "False: they were on her left elbow and on her knees.", ["nodules-on-examination"]),
+                    ("through-skin", "One on the right knee breaks the skin.", True,
+                     "True: the report points to a large deposit breaking through the skin of the right knee.",
                      ["nodules-on-examination"]),
-                    ("sites", "Subcutaneous nodules on the left elbow and on the knees.", "0.333",
-                     "Right: the left elbow and the knees.", ["nodules-on-examination"]),
-                    ("breaking-through", "A large deposit breaking through the skin of the right knee.", "0.334",
-                     "Right: the report points it out on figure 1B.", ["nodules-on-examination"]),
-                    ("recent", "The nodules appeared in the last few weeks.", "-0.5",
-                     "No: they had developed during the past 10 years.", ["nodules-on-examination"]),
-                    ("tender", "The nodules are tender.", "-0.5",
-                     "No: the report describes them as painless.", ["nodules-on-examination"]),
+                    ("in-joint", "They lie inside the joints themselves.", False,
+                     "False: the examination found them under the skin (subcutaneous).",
+                     ["nodules-on-examination"]),
                 ],
             }
         ],
     },
     {
         "position": 2,
-        "title": "The radiographs",
-        "introduction": "Radiographs were taken of the left elbow (figure 1C) and the right knee (figure 1D).",
+        "title": "Her radiographs",
+        "introduction": "Radiographs were taken of her left elbow (figure 1C) and right knee (figure 1D).",
         "sections": [],
         "figures": ["1C", "1D"],
         "questions": [
             {
                 "kind": Kind.HOTSPOT,
-                "prompt": "On the radiograph of the left elbow (figure 1C), mark every calcified mass you can find "
-                "in the soft tissue.",
+                "prompt": "On the radiograph of her left elbow (figure 1C), mark each abnormality.",
                 "figure": "1C",
-                "hint": "The report places the calcified masses in the soft tissue, not in the bones.",
+                "hint": "Trace the outline of each bone first, then search the rest of the image for anything "
+                "that should not be there.",
                 "key_points": ["radiograph-calcified-masses"],
                 "zones": hotspot_zones,
-            },
-            {
-                "kind": Kind.SINGLE_BEST,
-                "prompt": "Which description of the radiographs does the report give?",
-                "hint": "Look at the bright areas: are they in the bones or outside them?",
-                "key_points": ["radiograph-calcified-masses"],
-                "options": [
-                    ("calcified-masses", "Multiple, heterogeneous soft-tissue calcified masses.", "1",
-                     "Right: in the report's words, these are suggestive of calcinosis cutis.",
-                     ["radiograph-calcified-masses"]),
-                    ("erosions", "Erosions at the joint margins.", "0",
-                     "The report does not describe erosions; it describes soft-tissue calcified masses.",
-                     ["radiograph-calcified-masses"]),
-                    ("fracture", "A fracture of the olecranon.", "0",
-                     "The report does not describe a fracture; it describes soft-tissue calcified masses.",
-                     ["radiograph-calcified-masses"]),
-                    ("normal", "Normal soft tissues.", "0",
-                     "No: the soft tissues contained multiple calcified masses.", ["radiograph-calcified-masses"]),
-                ],
             },
         ],
     },
     {
         "position": 3,
         "title": "Calcinosis cutis and its four groups",
-        "introduction": "The radiographs suggest calcinosis cutis: the deposition of insoluble calcium salts "
-        "in the skin and subcutaneous tissue. The report divides it into four groups.",
-        "sections": [],
+        "introduction": "Read how the radiographs were reported, and how the report divides calcinosis cutis "
+        "into four groups.",
+        "sections": [3, 5],
         "figures": [],
         "questions": [
             {
                 "kind": Kind.MATCHING,
-                "prompt": "Match each description to its group of calcinosis cutis.",
-                "hint": "Start with the group defined by blood chemistry, then the one defined by a procedure.",
+                "prompt": "Each patient below is hypothetical, built from the report's own examples. Using the "
+                "report's definitions, match each patient to a group of calcinosis cutis. A group may fit "
+                "more than one patient.",
+                "hint": "For each patient, ask what came before the calcium was laid down: a disorder of the "
+                "blood chemistry, a procedure, damage to the tissue, or nothing found at all.",
                 "key_points": ["four-groups"],
                 "options": [
                     ("metastatic", "Metastatic", "", "", ["metastatic-defined"]),
                     ("iatrogenic", "Iatrogenic", "", "", ["iatrogenic-defined"]),
                     ("idiopathic", "Idiopathic", "", "", ["idiopathic-defined"]),
                     ("dystrophic", "Dystrophic", "", "", ["dystrophic-defined"]),
-                    ("stem-metabolism", "Related to abnormal calcium or phosphate metabolism, generally with "
-                     "hypercalcaemia and/or hyperphosphataemia.", "metastatic",
-                     "This is metastatic calcinosis.", ["metastatic-defined"]),
-                    ("stem-procedure", "A complication of a therapeutic or diagnostic procedure, such as "
-                     "extravasation of calcium gluconate.", "iatrogenic",
-                     "This is iatrogenic calcinosis.", ["iatrogenic-defined"]),
-                    ("stem-none", "Occurs in the absence of known tissue injury or systemic metabolic defect.",
-                     "idiopathic", "This is idiopathic calcinosis.", ["idiopathic-defined"]),
-                    ("stem-conditions", "The most commonly described form, caused by conditions such as "
-                     "connective tissue diseases, infection or trauma.", "dystrophic",
-                     "This is dystrophic calcinosis.", ["dystrophic-defined"]),
-                ],
-            },
-            {
-                "kind": Kind.FREE_TEXT,
-                "prompt": "Who described calcinosis cutis in 1855? Give the surname.",
-                "hint": "The report names him in its first sentence about calcinosis cutis, citing reference 1.",
-                "key_points": ["definition-and-first-description"],
-                "settings": {"typo_tolerance": True},
-                "answers": [
-                    ("virchow", "Virchow", "1", "Right: the report cites Virchow, 1855.",
-                     ["definition-and-first-description"]),
-                    ("rudolf-virchow", "Rudolf Virchow", "1", "Right: the report cites Virchow, 1855.",
-                     ["definition-and-first-description"]),
+                    ("stem-phosphate", "Hypothetical: calcified skin nodules in a man whose serum phosphate "
+                     "has been raised for years.", "metastatic",
+                     "Metastatic: the report relates it to abnormal calcium or phosphate metabolism, generally "
+                     "with hypercalcaemia and/or hyperphosphataemia.", ["metastatic-defined"]),
+                    ("stem-gluconate", "Hypothetical: a hard plaque where an infusion of calcium gluconate "
+                     "leaked into the tissues.", "iatrogenic",
+                     "Iatrogenic: the report lists extravasation of calcium gluconate among its causes.",
+                     ["iatrogenic-defined"]),
+                    ("stem-heparin", "Hypothetical: firm nodules at the sites where a calcium-containing "
+                     "heparin was injected.", "iatrogenic",
+                     "Iatrogenic: the report lists subcutaneous injection of calcium-containing heparins.",
+                     ["iatrogenic-defined"]),
+                    ("stem-stasis", "Hypothetical: calcified nodules in lower-leg skin damaged by chronic "
+                     "venous stasis.", "dystrophic",
+                     "Dystrophic: the report names chronic venous stasis among the conditions that cause it.",
+                     ["dystrophic-defined"]),
+                    ("stem-nothing", "Hypothetical: calcified nodules with no tissue injury and no metabolic "
+                     "defect found.", "idiopathic",
+                     "Idiopathic: the report defines it by the absence of known tissue injury or systemic "
+                     "metabolic defect.", ["idiopathic-defined"]),
                 ],
             },
         ],
     },
     {
         "position": 4,
-        "title": "The blood results",
-        "introduction": "Here are her radiograph report and her blood results.",
-        "sections": [3],
+        "title": "Her blood results",
+        "introduction": "Here are her blood results. Put them beside her history.",
+        "sections": [4],
         "figures": [],
         "questions": [
             {
-                "kind": Kind.MULTIPLE_TRUE_FALSE,
-                "prompt": "True or false, for this patient?",
-                "hint": "Every result the report lists was within normal limits.",
-                "settings": {"penalty": 0.25},
-                "key_points": ["normal-labs-against-metastatic"],
-                "options": [
-                    ("calcium-normal", "Her serum calcium was within normal limits.", True,
-                     "True: within normal limits.", ["normal-labs-against-metastatic"]),
-                    ("phosphate-raised", "Her serum phosphate was raised.", False,
-                     "False: her phosphate was within normal limits.", ["normal-labs-against-metastatic"]),
-                    ("pth-normal", "Her intact parathyroid hormone was within normal limits.", True,
-                     "True: within normal limits.", ["normal-labs-against-metastatic"]),
-                    ("renal-impaired", "Her renal function was impaired.", False,
-                     "False: her renal function parameters were within normal limits.",
-                     ["normal-labs-against-metastatic"]),
-                    ("rf-normal", "Her rheumatoid factor was within normal limits.", True,
-                     "True: within normal limits. This matters again in step 6.", ["rheumatoid-nodules-unlikely"]),
-                ],
-            },
-            {
-                "kind": Kind.MULTIPLE_RESPONSE,
-                "prompt": "Which group of calcinosis cutis do these normal results argue against? Select all that "
-                "apply.",
-                "hint": "Which group is defined by abnormal calcium or phosphate metabolism?",
+                "kind": Kind.SINGLE_BEST,
+                "prompt": "Her serum calcium and phosphate were within normal limits. Which group of calcinosis "
+                "cutis do these results count against?",
+                "hint": "Which of the four groups does the report define by the blood chemistry rather than by "
+                "what happened to the tissue?",
                 "key_points": ["normal-labs-against-metastatic"],
                 "options": [
                     ("metastatic", "Metastatic", "1",
-                     "Right: metastatic calcification is related to abnormal calcium or phosphate metabolism, "
-                     "and hers was normal.", ["normal-labs-against-metastatic", "metastatic-defined"]),
-                    ("dystrophic", "Dystrophic", "-0.5",
-                     "No: the report defines dystrophic calcinosis by its causes, such as connective tissue "
-                     "diseases, not by abnormal calcium or phosphate metabolism.", ["dystrophic-defined"]),
-                    ("idiopathic", "Idiopathic", "-0.5",
-                     "No: idiopathic calcinosis occurs in the absence of a systemic metabolic defect, so normal "
-                     "results do not argue against it.", ["idiopathic-defined"]),
-                    ("iatrogenic", "Iatrogenic", "-0.5",
-                     "No: the report defines iatrogenic calcinosis by a therapeutic or diagnostic procedure, not "
-                     "by blood results.", ["iatrogenic-defined"]),
+                     "Right: the report relates metastatic calcification to abnormal calcium or phosphate "
+                     "metabolism, generally with a raised calcium or phosphate; hers were normal.",
+                     ["normal-labs-against-metastatic"]),
+                    ("dystrophic", "Dystrophic", "0",
+                     "Not this one: the report defines dystrophic calcinosis by the conditions that cause it, "
+                     "not by the blood chemistry.", ["normal-labs-against-metastatic"]),
+                    ("idiopathic", "Idiopathic", "0",
+                     "Not this one: idiopathic calcinosis is defined by the absence of a systemic metabolic "
+                     "defect, so normal results fit it.", ["normal-labs-against-metastatic"]),
+                    ("iatrogenic", "Iatrogenic", "0",
+                     "Not this one: the report defines iatrogenic calcinosis by a procedure, not by the blood "
+                     "chemistry.", ["normal-labs-against-metastatic"]),
+                ],
+            },
+            {
+                "kind": Kind.FREE_TEXT,
+                "prompt": "Taking her history and her blood results together, which group of calcinosis cutis "
+                "best fits her nodules? Answer in one or two words.",
+                "hint": "Look back at her history: does she have any of the conditions the report lists as "
+                "causes of one of the groups?",
+                "key_points": ["mctd-is-a-cause"],
+                "settings": {"typo_tolerance": True},
+                "answers": [
+                    ("dystrophic", "dystrophic", "1",
+                     "Right: mixed connective tissue disease is a connective tissue disease, and the report "
+                     "lists connective tissue diseases among the causes of the dystrophic form.",
+                     ["mctd-is-a-cause"]),
+                    ("dystrophic-calcinosis", "dystrophic calcinosis", "1", "Right.", ["mctd-is-a-cause"]),
+                    ("dystrophic-calcinosis-cutis", "dystrophic calcinosis cutis", "1", "Right.",
+                     ["mctd-is-a-cause"]),
+                    ("dystrophic-calcification", "dystrophic calcification", "1", "Right.",
+                     ["mctd-is-a-cause"]),
+                    ("metastatic", "metastatic", "0",
+                     "Not metastatic: her calcium and phosphate were within normal limits.",
+                     ["mctd-is-a-cause"]),
+                    ("idiopathic", "idiopathic", "0",
+                     "Not idiopathic: she has mixed connective tissue disease, a condition that can cause "
+                     "calcinosis.", ["mctd-is-a-cause"]),
+                    ("iatrogenic", "iatrogenic", "0",
+                     "Not iatrogenic: the report names no procedure behind her nodules.",
+                     ["mctd-is-a-cause"]),
+                    ("calciphylaxis", "calciphylaxis", "0",
+                     "Calciphylaxis is not one of the four groups the report describes.",
+                     ["mctd-is-a-cause"]),
                 ],
             },
         ],
     },
     {
         "position": 5,
-        "title": "Her classification",
-        "introduction": "Bring together her history, her radiographs and her blood results.",
-        "sections": [],
+        "title": "Could they be rheumatoid nodules?",
+        "introduction": "The authors also considered rheumatoid nodules. Read their reasoning, then apply it "
+        "to her findings.",
+        "sections": [8],
         "figures": [],
         "questions": [
             {
-                "kind": Kind.SINGLE_BEST,
-                "prompt": "How do the authors classify this patient's calcinosis cutis?",
-                "hint": "Which condition in her history can cause calcinosis?",
-                "key_points": ["mctd-makes-it-dystrophic"],
-                "options": [
-                    ("dystrophic", "Dystrophic, related to her mixed connective tissue disease", "1",
-                     "Right: connective tissue diseases cause dystrophic calcinosis, and she had no other "
-                     "predisposing condition.", ["mctd-makes-it-dystrophic"]),
-                    ("metastatic", "Metastatic", "0",
-                     "No: her calcium, phosphate, parathyroid hormone and renal function were normal.",
-                     ["normal-labs-against-metastatic"]),
-                    ("idiopathic", "Idiopathic", "0",
-                     "No: she had mixed connective tissue disease, a predisposing condition for calcinosis.",
-                     ["idiopathic-defined", "mctd-makes-it-dystrophic"]),
-                    ("iatrogenic", "Iatrogenic", "0",
-                     "No: the authors found no predisposing condition other than mixed connective tissue "
-                     "disease; the report names no procedure behind her nodules.",
-                     ["iatrogenic-defined", "mctd-makes-it-dystrophic"]),
-                ],
-            },
-            {
                 "kind": Kind.MULTIPLE_RESPONSE,
-                "prompt": "Which findings support that classification? Select all that apply.",
-                "hint": "Look for the findings the authors use, and check each against her blood results.",
-                "key_points": ["mctd-makes-it-dystrophic"],
+                "prompt": "A colleague suggests that her nodules are rheumatoid nodules. Which of her findings "
+                "count against that? Select all that apply.",
+                "hint": "For each finding, ask whether it would be expected in a patient who forms rheumatoid "
+                "nodules, and what the radiographs would then show.",
+                "key_points": ["rheumatoid-nodules-unlikely", "rheumatoid-nodules-not-calcified"],
                 "options": [
-                    ("mctd", "She has mixed connective tissue disease, a connective tissue disease.", "0.5",
-                     "Right: connective tissue diseases are among the causes of dystrophic calcinosis.",
-                     ["mctd-makes-it-dystrophic", "dystrophic-defined"]),
-                    ("no-other-cause", "She had no other predisposing condition for calcinosis.", "0.5",
-                     "Right: the authors rest their classification on this.", ["mctd-makes-it-dystrophic"]),
-                    ("high-calcium", "Her serum calcium was raised.", "-0.5",
-                     "No: her serum calcium was within normal limits.", ["normal-labs-against-metastatic"]),
-                    ("positive-rf", "Her rheumatoid factor was positive.", "-0.5",
-                     "No: her rheumatoid factor was within normal limits.", ["rheumatoid-nodules-unlikely"]),
+                    ("rf-normal", "Her rheumatoid factor was within normal limits.", "0.5",
+                     "Right: almost all people who form rheumatoid nodules have a positive rheumatoid factor.",
+                     ["rheumatoid-nodules-unlikely"]),
+                    ("calcified", "Her nodules were calcified on the radiographs.", "0.5",
+                     "Right: rheumatoid nodules usually appear as non-calcified subcutaneous masses.",
+                     ["rheumatoid-nodules-not-calcified"]),
+                    ("calcium-normal", "Her serum calcium was within normal limits.", "-0.5",
+                     "True of her, but it counts against metastatic calcinosis; the authors do not use it "
+                     "against rheumatoid nodules.", ["rheumatoid-nodules-unlikely"]),
+                    ("painless", "Her nodules were painless on examination.", "-0.5",
+                     "True of her, but the authors do not use it against rheumatoid nodules.",
+                     ["rheumatoid-nodules-unlikely"]),
+                    ("elbow", "One group of her nodules was at the elbow.", "-0.5",
+                     "True of her, but the authors do not argue from where the nodules were.",
+                     ["rheumatoid-nodules-unlikely"]),
                 ],
-            },
+            }
         ],
     },
     {
         "position": 6,
-        "title": "Could they be rheumatoid nodules?",
-        "introduction": "The authors also considered rheumatoid nodules.",
-        "sections": [],
+        "title": "The authors' classification",
+        "introduction": "Read how the authors classified her calcinosis, then put their argument together.",
+        "sections": [7],
         "figures": [],
         "questions": [
             {
-                "kind": Kind.MULTIPLE_RESPONSE,
-                "prompt": "Why do the authors find rheumatoid nodules very unlikely? Select all that apply.",
-                "hint": "Think of her rheumatoid factor, the criteria for rheumatoid arthritis, and what the "
-                "radiographs showed.",
-                "key_points": ["rheumatoid-nodules-unlikely", "rheumatoid-nodules-not-calcified"],
+                "kind": Kind.ORDERING,
+                "prompt": "Put the steps of the authors' argument in order, from the first finding to their "
+                "conclusion.",
+                "hint": "Start with what could be seen or felt at the bedside, and end with the name they give "
+                "her condition.",
+                "key_points": ["authors-argument"],
                 "options": [
-                    ("no-criteria", "She lacked any of the other diagnostic criteria for rheumatoid arthritis.",
-                     "0.333", "Right.", ["rheumatoid-nodules-unlikely"]),
-                    ("rf-normal", "Her rheumatoid factor was within normal limits, and almost all rheumatoid "
-                     "nodule formers have a positive rheumatoid factor.", "0.333", "Right.",
-                     ["rheumatoid-nodules-unlikely"]),
-                    ("calcified", "Rheumatoid nodules usually appear as non-calcified subcutaneous masses; hers "
-                     "were calcified.", "0.334", "Right.", ["rheumatoid-nodules-not-calcified"]),
-                    ("painful", "Her nodules were painful.", "-0.5",
-                     "No: the report describes her nodules as painless.", ["nodules-on-examination"]),
-                    ("site", "Nodules at the elbow exclude rheumatoid nodules.", "-0.5",
-                     "No: the authors do not argue from where the nodules were; they argue from her "
-                     "rheumatoid factor, the criteria for rheumatoid arthritis and the calcification.",
-                     ["rheumatoid-nodules-unlikely", "rheumatoid-nodules-not-calcified"]),
+                    ("examination", "Painless nodules under the skin of the elbow and knees", "", "",
+                     ["authors-argument"]),
+                    ("radiographs", "Calcified masses in the soft tissue on the radiographs", "", "",
+                     ["authors-argument"]),
+                    ("no-other-cause", "No predisposing condition besides her connective tissue disease", "",
+                     "", ["authors-argument"]),
+                    ("conclusion", "Dystrophic calcinosis related to mixed connective tissue disease", "", "",
+                     ["authors-argument"]),
                 ],
             }
         ],
     },
     {
         "position": 7,
-        "title": "The reasoning, in order",
-        "introduction": "Put the authors' reasoning together.",
-        "sections": [],
-        "figures": [],
-        "questions": [
-            {
-                "kind": Kind.ORDERING,
-                "prompt": "Put the steps of the authors' reasoning in order, from the first finding to the last "
-                "conclusion.",
-                "hint": "Start with what was seen at the bedside and end with the diagnosis argued away.",
-                "key_points": [
-                    "nodules-on-examination",
-                    "radiograph-calcified-masses",
-                    "normal-labs-against-metastatic",
-                    "mctd-makes-it-dystrophic",
-                    "rheumatoid-nodules-unlikely",
-                ],
-                "options": [
-                    ("examination", "Painless subcutaneous nodules on the elbow and knees", "", "",
-                     ["nodules-on-examination"]),
-                    ("radiographs", "Radiographs: soft-tissue calcified masses suggestive of calcinosis cutis", "",
-                     "", ["radiograph-calcified-masses"]),
-                    ("bloods", "Normal calcium, phosphate, parathyroid hormone and renal function", "", "",
-                     ["normal-labs-against-metastatic"]),
-                    ("classification", "No predisposing condition other than mixed connective tissue disease: "
-                     "dystrophic calcinosis", "", "", ["mctd-makes-it-dystrophic"]),
-                    ("differential", "Rheumatoid nodules very unlikely", "", "", ["rheumatoid-nodules-unlikely"]),
-                ],
-            }
-        ],
-    },
-    {
-        "position": 8,
-        "title": "Management and outcome",
-        "introduction": "Finally, what can treatment offer?",
-        "sections": [5],
+        "title": "Treatment and outcome",
+        "introduction": "Finally, read what the report says about treatment, and how her admission ended.",
+        "sections": [6, 9],
         "figures": [],
         "questions": [
             {
                 "kind": Kind.SINGLE_BEST,
-                "prompt": "What does the report say about treating calcinosis cutis in this setting?",
-                "hint": "The report is modest about treatment, and points to the underlying disorder.",
-                "key_points": ["treatment-marginal", "treat-underlying-disorder"],
+                "prompt": "Her daughter asks whether a medicine could clear the nodules. Which reply does the "
+                "report best support?",
+                "hint": "Ask how much benefit the report claims for drug treatment, not only which drugs have "
+                "been used.",
+                "key_points": ["treatment-marginal"],
                 "options": [
-                    ("marginal", "Treatment has only marginal benefit (diltiazem and aluminium hydroxide antacids "
-                     "have been used); early, effective management of the underlying disorder could reduce its "
-                     "development.", "1", "Right.", ["treatment-marginal", "treat-underlying-disorder"]),
-                    ("diltiazem-cures", "Diltiazem reliably clears the deposits.", "0",
-                     "No: the report says treatment in this setting has only marginal benefit.",
+                    ("marginal", "Drugs such as diltiazem have been tried, with little benefit.", "1",
+                     "Right: the report says treatment in this setting has only marginal benefit, diltiazem and "
+                     "aluminium hydroxide antacids having been used.", ["treatment-marginal"]),
+                    ("diltiazem", "Diltiazem usually clears deposits like hers within months.", "0",
+                     "Not supported: the report says treatment in this setting has only marginal benefit.",
                      ["treatment-marginal"]),
-                    ("nothing", "Managing the underlying disease makes no difference.", "0",
-                     "No: early, effective management of the underlying disorder could reduce the development "
-                     "of calcinosis.", ["treat-underlying-disorder"]),
-                    ("surgery", "Surgical removal is the treatment of choice.", "0",
-                     "The report does not discuss surgery; it says treatment has only marginal benefit.",
-                     ["treatment-marginal"]),
+                    ("antacids", "Aluminium hydroxide antacids usually dissolve the deposits.", "0",
+                     "Not supported: antacids have been used, but the report says the benefit is only "
+                     "marginal.", ["treatment-marginal"]),
+                    ("surgery", "Surgery to remove them is the usual first treatment.", "0",
+                     "The report does not discuss surgery.", ["treatment-marginal"]),
                 ],
-            }
+            },
+            {
+                "kind": Kind.SINGLE_BEST,
+                "prompt": "Hypothetical: a 40-year-old woman has just been diagnosed with mixed connective "
+                "tissue disease and asks what might make nodules like these less likely. Which answer does "
+                "the report support?",
+                "hint": "The report names one thing that could reduce the development of calcinosis. What is "
+                "it aimed at?",
+                "key_points": ["treat-underlying-disorder"],
+                "options": [
+                    ("underlying", "Early, effective treatment of her connective tissue disease", "1",
+                     "Right: the report says early, effective management of the underlying disorder could "
+                     "reduce the development of calcinosis.", ["treat-underlying-disorder"]),
+                    ("diet", "A diet that is low in calcium from the time of diagnosis", "0",
+                     "The report does not discuss diet; it points to the underlying disorder.",
+                     ["treat-underlying-disorder"]),
+                    ("diltiazem", "Diltiazem started at diagnosis, before any nodules appear", "0",
+                     "The report mentions diltiazem only as a treatment of marginal benefit, not as prevention.",
+                     ["treat-underlying-disorder"]),
+                    ("rest", "Resting the elbows and knees to spare them from pressure", "0",
+                     "The report does not discuss rest; it points to the underlying disorder.",
+                     ["treat-underlying-disorder"]),
+                ],
+            },
         ],
     },
 ]  # fmt: skip
@@ -385,11 +371,19 @@ STEPS = [
 
 @transaction.atomic
 def load_calcinosis_quiz(case: Case) -> Quiz:
+    """Create the demo quiz, or bring it up to date in place.
+
+    A quiz that learners have answered is never rewritten under them: if its questions differ from these,
+    it is kept as it is, unpublished under a new address, and the quiz is created afresh.
+    """
     fields = dict(QUIZ)
-    quiz, _ = Quiz.objects.update_or_create(slug=fields.pop("slug"), defaults={**fields, "case": case})
+    slug = fields.pop("slug")
+    _retire_if_answered_and_changed(slug)
+    quiz, _ = Quiz.objects.update_or_create(slug=slug, defaults={**fields, "case": case})
     sections = {s.position: s for s in case.sections.all()}
     figures = {f.label: f for f in case.figures.all()}
     key_points = {k.key: k for k in case.key_points.all()}
+    quiz.summary_points.set([key_points[k] for k in SUMMARY])
     quiz.steps.exclude(position__in=[s["position"] for s in STEPS]).delete()
     for spec in STEPS:
         step, _ = Step.objects.update_or_create(
@@ -403,6 +397,27 @@ def load_calcinosis_quiz(case: Case) -> Quiz:
         for position, q in enumerate(spec["questions"], start=1):
             _load_question(step, position, q, figures, key_points)
     return quiz
+
+
+def _retire_if_answered_and_changed(slug: str) -> None:
+    quiz = Quiz.objects.filter(slug=slug).first()
+    if quiz is None or not Response.objects.filter(question__step__quiz=quiz).exists():
+        return
+    existing = {
+        (q.step.position, q.position): (q.kind, q.prompt)
+        for q in Question.objects.filter(step__quiz=quiz).select_related("step")
+    }
+    wanted = {
+        (step["position"], number): (q["kind"], q["prompt"])
+        for step in STEPS
+        for number, q in enumerate(step["questions"], start=1)
+    }
+    if existing == wanted:
+        return
+    retired = slug[: 200 - 15] + f"-retired-{quiz.pk}"
+    Quiz.objects.filter(pk=quiz.pk).update(
+        slug=retired, status=Status.DRAFT, title=f"{quiz.title} (earlier version)"[:200]
+    )
 
 
 def _load_question(step, position, spec, figures, key_points) -> Question:

@@ -17,62 +17,54 @@ from tests.support import (
     fetch_html,
     screenshot,
 )
+from tests.test_hotspot_keyboard import Crosshair, tab_until
 
 pytestmark = pytest.mark.browser
 
-STEPS = 8
-TOTAL_MARKS = 12
+STEPS = 7
+TOTAL_MARKS = 9
 QUIZ_START = "/quizzes/painless-nodules-elbow-knees-quiz/"
 
 # The right answers, as a learner would find them on the page. Hotspot marks are image-relative.
 RIGHT = {
     1: [
-        ("tick", "The nodules are painless."),
-        ("tick", "Subcutaneous nodules on the left elbow and on the knees."),
-        ("tick", "A large deposit breaking through the skin of the right knee."),
+        ("true/false", "They cause her no pain.", "True"),
+        ("true/false", "They have formed over about ten years.", "True"),
+        ("true/false", "They are confined to her left elbow.", "False"),
+        ("true/false", "One on the right knee breaks the skin.", "True"),
+        ("true/false", "They lie inside the joints themselves.", "False"),
     ],
     2: [
         ("mark", [(0.245, 0.835), (0.255, 0.695), (0.258, 0.555), (0.540, 0.855), (0.700, 0.852)]),
-        ("choose", "Multiple, heterogeneous soft-tissue calcified masses."),
     ],
     3: [
-        ("select", "Related to abnormal calcium", "Metastatic"),
-        ("select", "A complication of a therapeutic", "Iatrogenic"),
-        ("select", "Occurs in the absence", "Idiopathic"),
-        ("select", "The most commonly described form", "Dystrophic"),
-        ("type", "Your answer", "virchow"),
+        ("select", "Hypothetical: calcified skin nodules in a man", "Metastatic"),
+        ("select", "Hypothetical: a hard plaque", "Iatrogenic"),
+        ("select", "Hypothetical: firm nodules", "Iatrogenic"),
+        ("select", "Hypothetical: calcified nodules in lower-leg skin", "Dystrophic"),
+        ("select", "Hypothetical: calcified nodules with no tissue injury", "Idiopathic"),
     ],
     4: [
-        ("true/false", "Her serum calcium was within normal limits.", "True"),
-        ("true/false", "Her serum phosphate was raised.", "False"),
-        ("true/false", "Her intact parathyroid hormone was within normal limits.", "True"),
-        ("true/false", "Her renal function was impaired.", "False"),
-        ("true/false", "Her rheumatoid factor was within normal limits.", "True"),
-        ("tick", "Metastatic"),
+        ("choose", "Metastatic"),
+        ("type", "Your answer", "dystrophic"),
     ],
     5: [
-        ("choose", "Dystrophic, related to her mixed connective tissue disease"),
-        ("tick", "She has mixed connective tissue disease, a connective tissue disease."),
-        ("tick", "She had no other predisposing condition for calcinosis."),
+        ("tick", "Her rheumatoid factor was within normal limits."),
+        ("tick", "Her nodules were calcified on the radiographs."),
     ],
     6: [
-        ("tick", "She lacked any of the other diagnostic criteria for rheumatoid arthritis."),
-        (
-            "tick",
-            "Her rheumatoid factor was within normal limits, and almost all rheumatoid nodule formers have a "
-            "positive rheumatoid factor.",
-        ),  # fmt: skip
-        ("tick", "Rheumatoid nodules usually appear as non-calcified subcutaneous masses; hers were calcified."),
+        ("select", "Painless nodules under the skin", "1"),
+        ("select", "Calcified masses in the soft tissue", "2"),
+        ("select", "No predisposing condition", "3"),
+        ("select", "Dystrophic calcinosis related", "4"),
     ],
     7: [
-        ("select", "Painless subcutaneous nodules", "1"),
-        ("select", "Radiographs: soft-tissue", "2"),
-        ("select", "Normal calcium, phosphate", "3"),
-        ("select", "No predisposing condition", "4"),
-        ("select", "Rheumatoid nodules very unlikely", "5"),
+        ("choose", "Drugs such as diltiazem have been tried"),
+        ("choose", "Early, effective treatment of her connective tissue disease"),
     ],
-    8: [("choose", "Treatment has only marginal benefit")],
 }
+# A wrong answer to step 1: every statement the other way round.
+WRONG_STEP_1 = [(action, label, "False" if value == "True" else "True") for action, label, value in RIGHT[1]]
 
 
 def answer_with_mouse(page, actions):
@@ -149,18 +141,19 @@ def test_a_wrong_try_gets_a_hint_then_the_answer(page, demo_case, axe, html_chec
     html_pages: dict[str, str] = {}
     page.goto(QUIZ_START)
     page.get_by_role("button", name="Start the quiz").click()
-    page.get_by_role("checkbox", name="The nodules are tender.").check()
+    answer_with_mouse(page, WRONG_STEP_1)
     page.get_by_role("button", name="Submit step 1").click()
 
     assert page.get_by_text("That was try 1 of 2.").is_visible()
     assert page.get_by_text("Hint:").is_visible()
-    assert page.get_by_role("checkbox", name="The nodules are tender.").is_checked(), "the try is kept"
+    statement = page.get_by_role("group", name="They cause her no pain.")
+    assert statement.get_by_role("radio", name="False", exact=True).is_checked(), "the try is kept"
     check_page(page, axe, html_pages, "step 1 after a wrong try")
 
     page.get_by_role("button", name="Show the answer and move on").click()
     main = page.locator("main").inner_text()
     assert "You scored 0 of 1 mark on this step." in main
-    assert "You ticked it: wrong." in main
+    assert "You said False: wrong." in main
     assert "Expected answer" in main
     html_check(html_pages)
 
@@ -202,19 +195,13 @@ def answer_with_keyboard(page, actions):
             tab_to(page, args[0])
             _arrow_to(page, args[1])
         elif action == "mark":
-            # The keyboard alternative: the list of labelled regions.
-            for label in REGION_LABELS:
-                tab_to(page, label)
-                page.keyboard.press("Space")
-
-
-REGION_LABELS = [
-    "Soft tissue, lower centre of the image (area 4)",
-    "Soft tissue, lower left of the image (area 1)",
-    "Soft tissue, lower left of the image (area 2)",
-    "Soft tissue, lower right of the image (area 5)",
-    "Soft tissue, middle left of the image (area 3)",
-]
+            # On the image itself: Tab to it, move the crosshair with the arrow keys, Enter places a mark.
+            tab_until(page, "el.classList.contains('hotspot-image')")
+            crosshair = Crosshair()
+            for x, y in args[0]:
+                for key in crosshair.keys_to(x, y):
+                    page.keyboard.press(key)
+                page.keyboard.press("Enter")
 
 
 def _focused_label(page) -> str:

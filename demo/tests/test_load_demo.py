@@ -21,8 +21,12 @@ def test_load_demo_twice_leaves_one_complete_case(client):
     assert [s.heading for s in case.sections.all()] == [
         "Presentation",
         "Examination",
-        "Radiographs and laboratory findings",
-        "Discussion",
+        "Radiographs",
+        "Laboratory findings",
+        "Calcinosis cutis and its four groups",
+        "Treatment",
+        "The authors' classification",
+        "Rheumatoid nodules",
         "Outcome",
     ]
     assert [f.label for f in case.figures.all()] == ["1A", "1B", "1C", "1D"]

@@ -131,9 +131,10 @@ def test_averages_count_each_learners_first_finished_attempt(client, learner, dj
 
 def discussion_text(quiz) -> str:
     """A sentence of the case that the exam never shows before its last step."""
-    shown = set(quiz.steps.values_list("reveals_sections", flat=True))
-    hidden = Section.objects.filter(case=quiz.case).exclude(pk__in=shown).first()
-    assert hidden is not None, "the demo keeps its discussion out of the quiz"
+    last = quiz.steps.order_by("position").last()
+    shown_before = set(quiz.steps.exclude(pk=last.pk).values_list("reveals_sections", flat=True))
+    hidden = Section.objects.filter(case=quiz.case).exclude(pk__in=shown_before).first()
+    assert hidden is not None, "the demo keeps part of its discussion for the last step"
     return hidden.body.split(".")[0][:60]
 
 
