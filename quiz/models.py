@@ -398,8 +398,8 @@ class Option(FeedbackMixin):
     pinned = models.BooleanField(
         "keep in place",
         default=False,
-        help_text="Options are shown in a new order on each attempt; a pinned option keeps its position "
-        "(e.g. 'None of these' last).",
+        help_text="Options are shown in a new order on each attempt; a pinned option keeps the position you "
+        "give it. Pin every option of a scale (mild, moderate, severe) to keep the scale in order.",
     )
     match_key = models.SlugField(
         "matching choice",
@@ -435,8 +435,8 @@ class Zone(FeedbackMixin):
     label = models.CharField(
         "label",
         max_length=200,
-        help_text="How the keyboard and screen-reader list names this region. Describe WHERE it is, not what it "
-        "is, so the label does not give the answer away (e.g. 'Behind the point of the elbow').",
+        help_text="Names the region in feedback and in the review, once the learner has answered (e.g. "
+        "'Calcified mass behind the olecranon'). Learners never see it before.",
     )
     shape = models.CharField("shape", max_length=10, choices=Shape, default=Shape.RECTANGLE)
     coordinates = models.JSONField(

@@ -9,7 +9,7 @@ from quiz.grading import get_grader
 from quiz.keys import authoring_problems
 from quiz.kinds import get_kind
 from quiz.models import Question
-from quiz.tests.helpers import load_demo_quiz
+from quiz.tests.helpers import answers_for, load_demo_quiz, step_post
 
 pytestmark = pytest.mark.django_db
 
@@ -142,3 +142,43 @@ def test_loading_the_demo_twice_keeps_one_quiz_and_its_attempts(client):
     load_demo_quiz()
     assert Quiz.objects.count() == 1
     assert Attempt.objects.count() == 1
+
+
+def test_a_demo_quiz_learners_have_answered_is_kept_not_rewritten(client, monkeypatch):
+    from django.urls import reverse
+
+    from demo import quiz as demo_quiz
+    from quiz.models import Attempt, Quiz, Response
+
+    quiz = load_demo_quiz()
+    client.post(reverse("quiz:start", args=[quiz.slug]))
+    attempt = Attempt.objects.get()
+    step = quiz.steps.get(position=1)
+    client.post(reverse("quiz:step", args=[attempt.token, 1]), step_post(attempt, step, answers_for(step, attempt), 1))
+    answered_prompt = step.questions.get().prompt
+    assert Response.objects.count() == 1
+
+    changed = [dict(s) for s in demo_quiz.STEPS]
+    changed[0] = {**changed[0], "questions": [{**changed[0]["questions"][0], "prompt": "A reworded question?"}]}
+    monkeypatch.setattr(demo_quiz, "STEPS", changed)
+    load_demo_quiz()
+
+    old, new = Quiz.objects.get(pk=quiz.pk), Quiz.objects.get(slug=quiz.slug)
+    assert old != new and old.status == "draft" and old.title.endswith("(earlier version)")
+    assert Response.objects.get().question.prompt == answered_prompt, "the learner's question is untouched"
+    assert new.steps.get(position=1).questions.get().prompt == "A reworded question?"
+    assert client.get(reverse("quiz:review", args=[attempt.token]), follow=True).status_code == 200
+
+
+def test_the_demo_quiz_has_no_item_writing_warning_but_the_hotspots_quote(quiz):
+    """The hotspot's key point quotes the report's reading of the radiograph, which the step cannot show
+    without answering the question; it opens with the next step. Every other rule passes."""
+    from quiz.item_quality import quiz_warnings
+
+    warnings = [
+        (warning.rule, report.question.kind)
+        for step in quiz_warnings(quiz)
+        for report in step.questions
+        for warning in report.warnings
+    ]
+    assert warnings == [("quote-not-revealed", Question.Kind.HOTSPOT)]

@@ -503,3 +503,12 @@ def test_the_item_quality_page_needs_the_quiz_view_permission(client, django_use
     assert client.get(url).status_code == 403
     staff.user_permissions.add(Permission.objects.get(codename="view_quiz"))
     assert client.get(url).status_code == 200
+
+
+def test_the_quiz_page_links_to_its_item_quality_list(client, make_educator):
+    from quiz.tests.helpers import load_demo_quiz
+
+    quiz = load_demo_quiz()
+    client.force_login(make_educator())
+    page = client.get(reverse("admin:quiz_quiz_change", args=[quiz.pk])).content.decode()
+    assert reverse("admin:quiz_quiz_item_quality", args=[quiz.pk]) in page
