@@ -222,9 +222,9 @@ def hidden_fields(form: dict) -> dict[str, list[str]]:
 def any_valid_answers(form: dict) -> dict[str, list[str]]:
     """A complete, valid answer to every question of a step form, whatever its kinds.
 
-    First checkbox of each group (multiple response, hotspot regions), first radio of each group (single
-    best, each true/false statement), positions 1..n in order for an ordering question's selects, the first
-    real choice for other selects (matching), and "Virchow" typed into text boxes.
+    First checkbox of each group (multiple response), a mark in the middle of each hotspot image, first radio
+    of each group (single best, each true/false statement), positions 1..n in order for an ordering question's
+    selects, the first real choice for other selects (matching), and "Virchow" typed into text boxes.
     """
     data = hidden_fields(form)
     seen: set[str] = set()
@@ -232,6 +232,9 @@ def any_valid_answers(form: dict) -> dict[str, list[str]]:
     for item in form["fields"]:
         name = item.get("name", "")
         kind = item.get("type", "text") if item["tag"] == "input" else item["tag"]
+        if kind == "image" and name.endswith("-click"):  # a hotspot: one mark in the middle of the image
+            data[name.removesuffix("-click") + "-mark"] = ["0.5,0.5"]
+            continue
         if not name or kind in ("hidden", "image", "submit"):
             continue
         if kind in ("checkbox", "radio"):

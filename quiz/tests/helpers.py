@@ -6,6 +6,7 @@ from django.core.management import call_command
 
 from quiz.forms import StepForm
 from quiz.kinds import get_kind
+from quiz.kinds.hotspot import zone_shape
 from quiz.kinds.ordering import presented_order
 from quiz.models import Attempt, Question, Quiz, Step
 
@@ -46,7 +47,7 @@ def wrong_answer(question: Question, attempt: Attempt) -> dict:
             return {"order": list(reversed(keys)), "presented": presented_order(attempt, question, keys)}
         case Kind.HOTSPOT:
             zone = next(z for z in question.zones.all() if not z.correct)
-            return {"marks": [], "regions": [zone.key]}
+            return {"marks": [list(zone_shape(zone).centre())], "regions": []}
         case Kind.FREE_TEXT:
             return {"text": "Osler"}
     raise AssertionError(question.kind)

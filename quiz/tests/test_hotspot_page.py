@@ -162,3 +162,23 @@ def test_the_demo_zones_can_be_tapped_on_a_phone(demo):
     key = get_kind(hotspot.kind).grading_key(hotspot)
     assert key.image_size == (figure.width, figure.height)
     assert authoring_problems(hotspot) == []
+
+
+def test_regions_posted_in_place_of_marks_score_nothing(client, demo):
+    """The former list of regions sent per-attempt tokens of the zones; even with the right tokens (which the
+    server's secret key protects), a new answer is marks only."""
+    from quiz.forms import token
+    from quiz.models import Response
+
+    quiz, question, _figure, _labels = demo
+    attempt = start(client, quiz)
+    for step in quiz.steps.filter(position__lt=question.step.position).order_by("position"):
+        client.post(reverse("quiz:step", args=[attempt.token, step.position]),
+                    step_post(attempt, step, answers_for(step, attempt, key_answer), 1))  # fmt: skip
+    step = question.step
+    data = step_post(attempt, step, answers_for(step, attempt, key_answer), 1)
+    data = {k: v for k, v in data.items() if not k.startswith(f"{hotspot_prefix(question)}-mark")}
+    data[f"{hotspot_prefix(question)}-regions"] = [token(attempt, question, z.key) for z in question.zones.all()]
+    page = client.post(reverse("quiz:step", args=[attempt.token, step.position]), data).content.decode()
+    assert "Place at least one mark on the image." in page
+    assert not Response.objects.filter(question=question).exists()

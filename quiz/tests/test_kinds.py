@@ -25,13 +25,22 @@ S1, S2 = "Option s1", "Option s2"
 # kind -> (raw response, or None for the presented-order one; your answer; expected answer; notes as
 # (subject, verdict, feedback, good); keys of the rows whose key points are quoted)
 RIGHT = {
-    Kind.SINGLE_BEST: ({"choice": "a"}, [A], [A], [(A, "Your answer: right.", "Because.", True)], ["a"]),
-    Kind.MULTIPLE_RESPONSE: ({"ticked": ["a"]}, [A], [A], [(A, "You ticked it: right.", "Because.", True)], ["a"]),
+    Kind.SINGLE_BEST: ({"choice": "a"}, [A], [A], [(A, "You chose this: right.", "Because.", True)], ["a"]),
+    Kind.MULTIPLE_RESPONSE: (
+        {"ticked": ["a"]},
+        [A],
+        [A],
+        [
+            (A, "You ticked this: right.", "Because.", True),
+            (B, "You did not tick this: right to leave it.", "Because.", True),
+        ],
+        ["a"],
+    ),
     Kind.MULTIPLE_TRUE_FALSE: (
         {"answers": {"a": "true", "b": "false"}},
         [f"{A}: True", f"{B}: False"],
         [f"{A}: True", f"{B}: False"],
-        [(A, "You said True: right.", "Because.", True), (B, "You said False: right.", "Because.", True)],
+        [(A, "You said true: right.", "Because.", True), (B, "You said false: right.", "Because.", True)],
         ["a", "b"],
     ),
     Kind.MATCHING: (
@@ -39,8 +48,8 @@ RIGHT = {
         [f"{S1} → {X}", f"{S2} → {Y}"],
         [f"{S1} → {X}", f"{S2} → {Y}"],
         [
-            (S1, f"You matched it to {X}: right.", "Because.", True),
-            (S2, f"You matched it to {Y}: right.", "Because.", True),
+            (S1, f"You matched this to {X}: right.", "Because.", True),
+            (S2, f"You matched this to {Y}: right.", "Because.", True),
         ],
         ["s1", "s2"],
     ),
@@ -49,9 +58,9 @@ RIGHT = {
         [A, B, C],
         [A, B, C],
         [
-            (A, "Comes first.", "Because.", None),
-            (B, "Comes second.", "Because.", None),
-            (C, "Comes third.", "Because.", None),
+            (A, "You put this first, where it belongs.", "Because.", None),
+            (B, "You put this second, where it belongs.", "Because.", None),
+            (C, "You put this third, where it belongs.", "Because.", None),
         ],  # fmt: skip
         ["a", "b", "c"],
     ),
@@ -59,14 +68,14 @@ RIGHT = {
         {"marks": [[0.25, 0.25]], "regions": []},
         ["1 mark on the image"],
         ["Top left"],
-        [("Top left", "You marked it: right.", "", True)],
+        [("Top left", "You marked this: right.", "", True)],
         ["z"],
     ),
     Kind.FREE_TEXT: (
         {"text": "Virchow"},
         ["Virchow"],
         ["Virchow"],
-        [("", "Your answer matched “Virchow”.", "", True)],
+        [("", "Your answer matched “Virchow”: right.", "", True)],
         ["v"],
     ),  # fmt: skip
 }
@@ -76,21 +85,24 @@ WRONG = {
         {"choice": "b"},
         [B],
         [A],
-        [(B, "Your answer: not the best one.", "Because.", False), (A, "The best answer.", "Because.", None)],
+        [(B, "You chose this.", "Because.", False), (A, "The best answer.", "Because.", None)],
         ["b"],
     ),
     Kind.MULTIPLE_RESPONSE: (
         {"ticked": ["b"]},
         [B],
         [A],
-        [(A, "You missed it.", "Because.", False), (B, "You ticked it: wrong.", "Because.", False)],
+        [
+            (A, "You did not tick this: it was right.", "Because.", False),
+            (B, "You ticked this: wrong.", "Because.", False),
+        ],
         ["a", "b"],
     ),
     Kind.MULTIPLE_TRUE_FALSE: (
         {"answers": {"a": "false", "b": "true"}},
         [f"{A}: False", f"{B}: True"],
         [f"{A}: True", f"{B}: False"],
-        [(A, "You said False: wrong.", "Because.", False), (B, "You said True: wrong.", "Because.", False)],
+        [(A, "You said false: wrong.", "Because.", False), (B, "You said true: wrong.", "Because.", False)],
         ["a", "b"],
     ),
     Kind.MATCHING: (
@@ -98,8 +110,8 @@ WRONG = {
         [f"{S1} → {Y}", f"{S2} → {X}"],
         [f"{S1} → {X}", f"{S2} → {Y}"],
         [
-            (S1, f"You matched it to {Y}: wrong.", "Because.", False),
-            (S2, f"You matched it to {X}: wrong.", "Because.", False),
+            (S1, f"You matched this to {Y}: wrong.", "Because.", False),
+            (S2, f"You matched this to {X}: wrong.", "Because.", False),
         ],
         ["s1", "s2"],
     ),
@@ -108,17 +120,20 @@ WRONG = {
         [C, B, A],
         [A, B, C],
         [
-            (A, "Comes first.", "Because.", None),
-            (B, "Comes second.", "Because.", None),
-            (C, "Comes third.", "Because.", None),
+            (A, "You put this third: it comes first.", "Because.", None),
+            (B, "You put this second, where it belongs.", "Because.", None),
+            (C, "You put this first: it comes third.", "Because.", None),
         ],  # fmt: skip
         ["a", "b", "c"],
     ),
     Kind.HOTSPOT: (
-        {"marks": [], "regions": ["w"]},
-        ["Region: Bottom right"],
+        {"marks": [[0.75, 0.75]], "regions": []},
+        ["1 mark on the image"],
         ["Top left"],
-        [("Bottom right", "You marked it: wrong.", "", False), ("Top left", "You missed it.", "", False)],
+        [
+            ("Bottom right", "You marked this: wrong.", "", False),
+            ("Top left", "You did not mark this: it should have been marked.", "", False),
+        ],
         ["w", "z"],
     ),
     Kind.FREE_TEXT: ({"text": "Osler"}, ["Osler"], ["Virchow"], [], ["v"]),
@@ -235,8 +250,12 @@ def test_feedback_names_exactly_the_targets_the_grade_credited_when_targets_over
     feedback = step_reviews(attempt, [step])[0].questions[0]
     verdicts = {note.subject: note.verdict for note in feedback.notes if note.subject}
     assert verdicts == {
-        "Left": "You marked it: right." if credited == ["left"] else "You missed it.",
-        "Right": "You marked it: right." if credited == ["right"] else "You missed it.",
+        "Left": "You marked this: right."
+        if credited == ["left"]
+        else "You did not mark this: it should have been marked.",
+        "Right": "You marked this: right."
+        if credited == ["right"]
+        else "You did not mark this: it should have been marked.",
     }
 
 
