@@ -32,6 +32,9 @@ class Reading:
     figure_held: str = ""
     # What the guide's templates need (e.g. the quiz to start).
     context: Mapping = field(default_factory=dict)
+    # Figure id -> the text alternative to use instead of the figure's own (which would describe what a
+    # question is asking the reader to find).
+    alt_texts: Mapping[int, str] = field(default_factory=dict)
 
     @property
     def whole(self) -> bool:
@@ -47,6 +50,14 @@ class Reading:
 EVERYTHING = Reading()
 
 
+@dataclass(frozen=True)
+class Panel:
+    """A template a guide shows on a case page or the list of cases, with what it needs."""
+
+    template: str
+    context: Mapping = field(default_factory=dict)
+
+
 class Guide(Protocol):
     def reading(self, case: Case, *, user, session, whole_asked: bool) -> Reading | None:
         """This reader's view of the case, or None to leave it whole.
@@ -56,6 +67,9 @@ class Guide(Protocol):
 
     def cases_with_hidden_keywords(self, *, user, session) -> set[int]:
         """Cases whose keywords a search must not match for this reader: they name what is still hidden."""
+
+    def case_list_panels(self, *, user, session) -> list[Panel]:
+        """What the list of cases shows this reader above the cases (e.g. work to carry on with)."""
 
 
 _guides: list[Guide] = []
@@ -71,6 +85,10 @@ def reading_for(case: Case, *, user, session, whole_asked: bool = False) -> Read
         if (reading := guide.reading(case, user=user, session=session, whole_asked=whole_asked)) is not None:
             return reading
     return EVERYTHING
+
+
+def case_list_panels(*, user, session) -> list[Panel]:
+    return [panel for guide in _guides for panel in guide.case_list_panels(user=user, session=session)]
 
 
 def cases_with_hidden_keywords(*, user, session) -> set[int]:

@@ -16,7 +16,8 @@ def case_list(request):
         hidden = reading.cases_with_hidden_keywords(user=request.user, session=request.session)
         cases = cases.search(query, shown_only=hidden)
     page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "cases/case_list.html", {"page": page, "query": query})
+    panels = reading.case_list_panels(user=request.user, session=request.session)
+    return render(request, "cases/case_list.html", {"page": page, "query": query, "panels": panels})
 
 
 def _case_for(request, slug: str, *prefetch) -> Case:
@@ -37,7 +38,7 @@ def case_detail(request, slug):
         Prefetch("key_points", queryset=KeyPoint.objects.select_related("reference")),
     )
     view = _reading(request, case, whole_asked=request.GET.get("whole") == "1")
-    figures = [f for f in case.figures.all() if view.shows_figure(f)]
+    figures = _shown(view, case.figures.all())
     return render(
         request,
         "cases/case_detail.html",
@@ -66,7 +67,7 @@ def figure_detail(request, slug, label):
             return render(request, view.figure_held, context, status=403)
         # A figure beyond the case's beginning opens in the whole case.
         view = _reading(request, case, whole_asked=True)
-    figures = [f for f in case.figures.all() if view.shows_figure(f)]
+    figures = _shown(view, case.figures.all())
     index = figures.index(figure)
     return render(
         request,
@@ -79,3 +80,11 @@ def figure_detail(request, slug, label):
             "next": figures[index + 1] if index + 1 < len(figures) else None,
         },
     )
+
+
+def _shown(view: reading.Reading, figures) -> list[Figure]:
+    """The figures this reader sees, each with the text alternative to use (``shown_alt``)."""
+    shown = [f for f in figures if view.shows_figure(f)]
+    for figure in shown:
+        figure.shown_alt = view.alt_texts.get(figure.pk, figure.alt_text)
+    return shown

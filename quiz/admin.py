@@ -20,7 +20,7 @@ from django.utils.html import format_html, format_html_join
 
 from cases.models import Figure, KeyPoint, Section
 from quiz.item_quality import all_rules, question_warnings, quiz_warnings
-from quiz.keys import authoring_problems, figure_problems, key_snapshot, question_problems
+from quiz.keys import OTHER_CASES_KEY_POINT, authoring_problems, figure_problems, key_snapshot, question_problems
 from quiz.kinds import KINDS, all_kinds, get_kind
 from quiz.kinds.base import ANSWERS, OPTIONS, ZONES
 from quiz.models import AcceptedAnswer, Attempt, KeyChange, Option, Question, Quiz, Response, Step, Zone
@@ -460,6 +460,8 @@ class QuestionForm(AnsweredKindMixin, forms.ModelForm):
                 self.add_error("figure", problem)
         if not isinstance(cleaned.get("settings"), dict):
             self.add_error("settings", 'Settings must be written as {"name": value}, or {} for none.')
+        if step and any(point.case_id != step.quiz.case_id for point in cleaned.get("key_points") or []):
+            self.add_error("key_points", OTHER_CASES_KEY_POINT)
         return cleaned
 
 

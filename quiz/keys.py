@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 
+from cases.models import KeyPoint
 from quiz.kinds import KINDS, get_kind
 from quiz.kinds.base import ANSWERS, OPTIONS, ZONES
 from quiz.models import AcceptedAnswer, Option, Question, Quiz, Zone
@@ -67,11 +68,30 @@ def figure_problems(question: Question) -> list[str]:
     return []
 
 
+OTHER_CASES_KEY_POINT = "Choose key points of this quiz's case: another case's reasoning would be quoted to learners."
+
+
+def key_point_problems(question: Question) -> list[str]:
+    """The key points a saved question, its options, zones and accepted answers quote must be its case's."""
+    if not question.pk:
+        return []
+    case_id = question.step.quiz.case_id
+    links = [
+        KeyPoint.objects.filter(questions=question),
+        KeyPoint.objects.filter(option_set__question=question),
+        KeyPoint.objects.filter(zone_set__question=question),
+        KeyPoint.objects.filter(acceptedanswer_set__question=question),
+    ]
+    if any(points.exclude(case_id=case_id).exists() for points in links):
+        return [OTHER_CASES_KEY_POINT]
+    return []
+
+
 def question_problems(question: Question) -> list[str]:
     """What stops learners answering a question as it stands, with its saved child rows (none, if unsaved)."""
     kind = KINDS.get(question.kind)
     rows = {} if question.pk or kind is None else {kind.rows: []}
-    return authoring_problems(question, **rows) + figure_problems(question)
+    return authoring_problems(question, **rows) + figure_problems(question) + key_point_problems(question)
 
 
 def quiz_publish_problems(quiz: Quiz) -> list[str]:

@@ -169,6 +169,18 @@ class Quiz(models.Model):
             raise ValidationError(
                 {"closes_at": "Set a closing time, or choose another time for learners to see the answers."}
             )
+        if (
+            self.mode == self.Mode.EXAM
+            and self.review_after == self.ReviewAfter.ATTEMPT
+            and (self.attempts_allowed or 0) != 1
+        ):
+            raise ValidationError(
+                {
+                    "review_after": "An exam that allows more than one attempt cannot show the answers right after "
+                    "an attempt: the next attempt would be taken with them in hand. Show them after the closing "
+                    "date, or never, or allow one attempt."
+                }
+            )
         if self.status == Status.PUBLISHED and self.pk:
             # Imported here: quiz.keys reads the question kinds, which import these models.
             from quiz.keys import quiz_publish_problems

@@ -404,3 +404,17 @@ def test_the_quiz_add_page_refuses_another_cases_take_home_points(client, educat
     assert response.status_code == 200
     assert "belong to another case: choose key points of this quiz&#x27;s case." in page_of(response)
     assert not Quiz.objects.exists()
+
+
+def test_a_key_point_of_another_case_is_refused_and_blocks_publishing(client, make_educator):
+    from cases.tests.factories import make_case, make_key_point
+    from quiz.keys import OTHER_CASES_KEY_POINT, quiz_publish_problems
+    from quiz.models import Question
+    from quiz.tests.factories import make_quiz
+
+    quiz = make_quiz(kinds=[Question.Kind.SINGLE_BEST])
+    question = Question.objects.get(step__quiz=quiz)
+    elsewhere = make_key_point(make_case(status="draft"), 1, quote="A draft case's reasoning.")
+    assert quiz_publish_problems(quiz) == []
+    question.options.first().key_points.add(elsewhere)
+    assert any(OTHER_CASES_KEY_POINT in problem for problem in quiz_publish_problems(quiz))

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from cases.models import Section
 from quiz.models import Attempt, Question, Quiz
@@ -81,7 +82,7 @@ def test_score_only_exam_never_shows_the_answers(client, learner):
     review = page(client, reverse("quiz:review", args=[attempt.token]))
     assert f"You scored <strong>{float(attempt.score):g} of {float(attempt.max_score):g}</strong>" in review
     assert "This exam shows your score only" in review
-    for hidden in ("Expected answer", "The published reasoning", "Marks for each step", attempt.quiz.case.citation):
+    for hidden in ("Expected answer", "The published reasoning", "Step by step", attempt.quiz.case.citation):
         assert hidden not in review
     step_page = page(client, reverse("quiz:step", args=[attempt.token, 1]))
     assert "Expected answer" not in step_page and "The published reasoning" not in step_page
@@ -257,3 +258,48 @@ def test_attempts_from_before_a_quiz_became_an_exam_neither_count_nor_lift_the_h
     assert "You have 1 left." in page(client, reverse("quiz:start", args=[quiz.slug]))
     practice_attempt = Attempt.objects.get(user=learner)
     assert client.get(reverse("quiz:review", args=[practice_attempt.token])).status_code == 403
+
+
+def test_during_an_exam_the_case_pages_name_a_figure_a_question_asks_about_without_describing_it(client, learner):
+    from quiz.kinds.hotspot import identifying_alt_text
+    from quiz.models import Question
+
+    quiz = exam()
+    hotspot = Question.objects.select_related("figure", "step").get(step__quiz=quiz, kind=Question.Kind.HOTSPOT)
+    figure = hotspot.figure
+    attempt = start(client, quiz)
+    for step in quiz.steps.filter(position__lt=hotspot.step.position).order_by("position"):
+        submit(client, attempt, step)
+    figure_url = reverse("cases:figure", args=[quiz.case.slug, figure.label])
+    for url in (quiz.case.get_absolute_url(), quiz.case.get_absolute_url() + "?whole=1", figure_url):
+        html = page(client, url)
+        assert escape(figure.alt_text) not in html, url
+        assert escape(identifying_alt_text(figure)) in html, url
+
+    submit(client, attempt, hotspot.step)  # the hotspot step done: the figure is described again
+    assert escape(figure.alt_text) in page(client, figure_url)
+
+
+def test_an_exam_with_retakes_cannot_show_the_answers_right_after_an_attempt():
+    from django.core.exceptions import ValidationError
+
+    quiz = exam(attempts_allowed=2, review_after=Quiz.ReviewAfter.ATTEMPT)
+    with pytest.raises(ValidationError) as refused:
+        quiz.full_clean()
+    assert "the next attempt would be taken with them in hand" in str(refused.value)
+    quiz.review_after = Quiz.ReviewAfter.NEVER
+    quiz.full_clean()
+
+
+def test_an_exam_unpublished_part_way_keeps_the_case_held_and_the_attempt_waiting(client, learner):
+    quiz = exam()
+    hidden = discussion_text(quiz)
+    attempt = start(client, quiz)
+    submit(client, attempt, quiz.steps.get(position=1))
+    Quiz.objects.filter(pk=quiz.pk).update(status="draft")
+
+    assert hidden not in page(client, quiz.case.get_absolute_url() + "?whole=1"), "still held for this learner"
+    paused = client.get(reverse("quiz:step", args=[attempt.token, 2]))
+    assert paused.status_code == 403 and "is paused" in paused.content.decode()
+    Quiz.objects.filter(pk=quiz.pk).update(status="published")
+    assert client.get(reverse("quiz:step", args=[attempt.token, 2])).status_code == 200
