@@ -303,9 +303,7 @@ KEY_POINTS = [
     ),
 ]
 
-_ILLUSTRATION = (
-    "Drawn illustration of what the report describes; not the patient’s image. The original is in the published report."
-)
+_ILLUSTRATION = "Drawn after the report; not the patient’s image."
 FIGURE_SOURCE = "Drawn for this site after the description of Figure 1 in the source report"
 FIGURE_LICENCE = "Drawn for this site; free to reuse for teaching"
 

@@ -20,18 +20,18 @@ QUIZ = {
     "blood results, then classify her nodules and weigh the main alternative. Each step shows a little more "
     "of the case. Some questions describe hypothetical patients, built from the report's own examples; they "
     "are marked as such.",
-    "objectives": "Describe the nodules and the radiographic findings of calcinosis cutis in this patient\n"
-    "Place a patient with calcinosis cutis in one of its four groups from the history and the blood results\n"
-    "Explain why normal calcium and phosphate and a connective tissue disease point to dystrophic calcinosis\n"
-    "Weigh rheumatoid nodules against calcinosis from the rheumatoid factor and the radiographs\n"
-    "Explain what treatment can offer, as the report puts it",
+    "objectives": "Describe her nodules and find the abnormalities on her radiographs\n"
+    "Place a patient with calcified skin nodules in a group from the history and the blood results\n"
+    "Use blood results to argue for or against a metabolic cause\n"
+    "Weigh an alternative diagnosis against her findings\n"
+    "Say what treatment can offer, as the report puts it",
     "mode": Quiz.Mode.PRACTICE,
     "max_tries": 2,
     "penalty_per_try": "0.333",
     "status": "published",
 }
 # Key points shown as the take-home summary at the top of the review page.
-SUMMARY = ["normal-labs-against-metastatic", "mctd-makes-it-dystrophic", "rheumatoid-nodules-unlikely",
+SUMMARY = ["metastatic-defined", "mctd-makes-it-dystrophic", "rheumatoid-nodules-unlikely",
            "treat-underlying-disorder"]  # fmt: skip
 
 Kind = Question.Kind
@@ -102,7 +102,7 @@ STEPS = [
         "questions": [
             {
                 "kind": Kind.MULTIPLE_TRUE_FALSE,
-                "prompt": "For each statement about her nodules, decide whether the examination supports it.",
+                "prompt": "From the examination, is each statement about her nodules true or false?",
                 "hint": "Check each statement against the examination on its own terms: where the nodules are, "
                 "how long they have been there, how deep they lie and whether they hurt.",
                 "settings": {"penalty": 0.25},
@@ -145,9 +145,9 @@ STEPS = [
     {
         "position": 3,
         "title": "Calcinosis cutis and its four groups",
-        "introduction": "Read how the radiographs were reported, and how the report divides calcinosis cutis "
-        "into four groups.",
-        "sections": [3, 5],
+        "introduction": "The radiographs suggest calcinosis cutis. Read how the report divides it into four "
+        "groups.",
+        "sections": [5],
         "figures": [],
         "questions": [
             {
@@ -190,8 +190,9 @@ STEPS = [
     {
         "position": 4,
         "title": "Her blood results",
-        "introduction": "Here are her blood results. Put them beside her history.",
-        "sections": [4],
+        "introduction": "Here are the radiographs as the report describes them, and her blood results. Put them "
+        "beside her history.",
+        "sections": [3, 4],
         "figures": [],
         "questions": [
             {
@@ -227,8 +228,8 @@ STEPS = [
                 "settings": {"typo_tolerance": True},
                 "answers": [
                     ("dystrophic", "dystrophic", "1",
-                     "Right: mixed connective tissue disease is a connective tissue disease, and the report "
-                     "lists connective tissue diseases among the causes of the dystrophic form.",
+                     "Right: she has mixed connective tissue disease, and the report lists connective tissue "
+                     "diseases among the causes of the dystrophic form.",
                      ["mctd-is-a-cause"]),
                     ("dystrophic-calcinosis", "dystrophic calcinosis", "1", "Right.", ["mctd-is-a-cause"]),
                     ("dystrophic-calcinosis-cutis", "dystrophic calcinosis cutis", "1", "Right.",
@@ -297,8 +298,7 @@ STEPS = [
                 "kind": Kind.ORDERING,
                 "prompt": "Put the steps of the authors' argument in order, from the first finding to their "
                 "conclusion.",
-                "hint": "Start with what could be seen or felt at the bedside, and end with the name they give "
-                "her condition.",
+                "hint": "For each step, ask which other step it needs before it can be argued.",
                 "key_points": ["authors-argument"],
                 "options": [
                     ("examination", "Painless nodules under the skin of the elbow and knees", "", "",
@@ -322,22 +322,22 @@ STEPS = [
         "questions": [
             {
                 "kind": Kind.SINGLE_BEST,
-                "prompt": "Her daughter asks whether a medicine could clear the nodules. Which reply does the "
-                "report best support?",
-                "hint": "Ask how much benefit the report claims for drug treatment, not only which drugs have "
-                "been used.",
+                "prompt": "Hypothetical: a patient with nodules like hers asks whether a medicine could clear "
+                "them. Which reply does the report best support?",
+                "hint": "Ask how much the report claims for treatment in this setting, not only what has been "
+                "used.",
                 "key_points": ["treatment-marginal"],
                 "options": [
                     ("marginal", "Drugs such as diltiazem have been tried, with little benefit.", "1",
                      "Right: the report says treatment in this setting has only marginal benefit, diltiazem and "
                      "aluminium hydroxide antacids having been used.", ["treatment-marginal"]),
-                    ("diltiazem", "Diltiazem usually clears deposits like hers within months.", "0",
+                    ("diltiazem", "Diltiazem has been tried, and it clears most deposits.", "0",
                      "Not supported: the report says treatment in this setting has only marginal benefit.",
                      ["treatment-marginal"]),
-                    ("antacids", "Aluminium hydroxide antacids usually dissolve the deposits.", "0",
+                    ("antacids", "Antacids have been tried, and they dissolve most deposits.", "0",
                      "Not supported: antacids have been used, but the report says the benefit is only "
                      "marginal.", ["treatment-marginal"]),
-                    ("surgery", "Surgery to remove them is the usual first treatment.", "0",
+                    ("surgery", "Surgery has been tried, and it is the usual first step.", "0",
                      "The report does not discuss surgery.", ["treatment-marginal"]),
                 ],
             },
