@@ -32,13 +32,46 @@ class Behaviour:
     def may_try_again(self, tries_used: int) -> bool:
         return tries_used < self.tries
 
+    def try_mark(self, try_number: int, fraction: float, marks: float) -> float:
+        """Marks one try is worth: the grader's fraction less the penalty for each try before it, never below 0."""
+        return round(max(0.0, fraction - self.penalty * (try_number - 1)) * float(marks), 6)
+
+    def earning_try(self, tries: "list[tuple[int, float]]") -> int | None:
+        """The try a question's mark comes from, of its tries (try number, grader's fraction); None without one.
+
+        The best try after its penalty. On a tie, the one the grader scored higher (right on the second try
+        says more than partly right on the first, for the same mark), then the first of them; when no try
+        earned anything, the last (the learner's final answer).
+        """
+
+        def rank(item: tuple[int, float]) -> tuple[float, float, int]:
+            try_number, fraction = item
+            worth = self.try_mark(try_number, fraction, 1)
+            return (worth, fraction, -try_number if worth > 0 else try_number)
+
+        return max(tries, key=rank)[0] if tries else None
+
     def question_mark(self, tries: "list[tuple[int, float]]", marks: float) -> float:
         """Marks earned on one question from its tries, (try number, grader's fraction): the best try,
-        less the penalty for each try before it."""
-        best = 0.0
-        for try_number, fraction in tries:
-            best = max(best, fraction - self.penalty * (try_number - 1))
-        return round(max(0.0, best) * float(marks), 6)
+        less the penalty for each try before it (``earning_try``)."""
+        earning = self.earning_try(tries)
+        if earning is None:
+            return 0.0
+        return self.try_mark(earning, dict(tries)[earning], marks)
+
+    @property
+    def penalty_in_words(self) -> str:
+        """What an extra try costs, as a learner reads it: "each extra try costs a third of the question's marks".
+
+        A quarter, a third, a half and all of the marks are named (a third is stored as 0.333); any other
+        penalty is given as a percentage.
+        """
+        if self.penalty <= 0:
+            return "extra tries cost no marks"
+        for value, words in ((1 / 4, "a quarter"), (1 / 3, "a third"), (1 / 2, "half"), (1, "all")):
+            if abs(self.penalty - value) < 0.005:
+                return f"each extra try costs {words} of the question's marks"
+        return f"each extra try costs {round(self.penalty * 100, 1):g}% of the question's marks"
 
     def rules(self) -> dict[str, Any]:
         """What an attempt stores, to run under these rules to its end."""

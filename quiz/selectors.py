@@ -7,19 +7,21 @@ queries, whatever the number of steps, questions, options or figures.
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.urls import reverse
 
 from cases.models import Figure, KeyPoint, Section
+from quiz.grading import State
 from quiz.kinds import get_kind
+from quiz.kinds.base import ShareGroup
 from quiz.models import AcceptedAnswer, Attempt, Option, Question, Quiz, Response, Step, StepAttempt, Zone
 from quiz.ownership import owner_hash
 from quiz.services import question_mark
 
 STATE_LABELS = {
     "correct": "Correct",
-    "partially_correct": "Partially correct",
+    "partially_correct": "Partly correct",
     "incorrect": "Incorrect",
     "incomplete": "Not answered",
 }
@@ -38,6 +40,17 @@ def attempts_of(quiz: Quiz, *, user, owner_secret: str) -> list[Attempt]:
     """This learner's attempts at a quiz: their account's, or this browser's when signed out."""
     attempts = Attempt.objects.owned_by(user=user, owner_hash=owner_hash(owner_secret))
     return list(attempts.filter(quiz=quiz).order_by("-started_at")[:20])
+
+
+def attempts_in_progress(*, user, owner_secret: str, quiz: Quiz | None = None) -> list[Attempt]:
+    """This learner's unfinished attempts at quizzes learners can see (or at one quiz), the latest first."""
+    if not (user is not None and user.is_authenticated) and not owner_secret:
+        return []
+    attempts = Attempt.objects.owned_by(user=user, owner_hash=owner_hash(owner_secret)).counted()
+    attempts = attempts.filter(state=Attempt.State.IN_PROGRESS, quiz__in=Quiz.objects.published())
+    if quiz is not None:
+        attempts = attempts.filter(quiz=quiz)
+    return list(attempts.select_related("quiz", "quiz__case").order_by("-started_at")[:5])
 
 
 def attempt_steps(attempt: Attempt) -> list[Step]:
@@ -77,9 +90,15 @@ def exam_hold(case, *, user, owner_secret: str, now) -> ExamHold | None:
         return None
     mine = Attempt.objects.owned_by(user=user, owner_hash=owner_hash(owner_secret)).counted()
     holds: list[tuple[Quiz, bool, Revealed]] = []
-    exams = Quiz.objects.published().filter(case=case, mode=Quiz.Mode.EXAM).select_related("case")
-    for quiz in exams.order_by("pk"):
-        if not quiz.exam_in_force(now):
+    # An exam the learner is part-way through holds too while its educators have it unpublished (to fix it):
+    # the attempt carries on once it is back, and must not have been read ahead in the meantime.
+    begun = set(mine.filter(state=Attempt.State.IN_PROGRESS, mode=Quiz.Mode.EXAM).values_list("quiz", flat=True))
+    exams = Quiz.objects.filter(case=case, mode=Quiz.Mode.EXAM).filter(
+        Q(pk__in=Quiz.objects.published()) | Q(pk__in=begun)
+    )
+    for quiz in exams.select_related("case").order_by("pk"):
+        still_open = quiz.closes_at is None or now < quiz.closes_at
+        if not (quiz.exam_in_force(now) or (quiz.pk in begun and still_open)):
             continue
         # Only exam attempts count: one made while the quiz was in practice mode showed its answers as it went.
         attempts = list(mine.filter(quiz=quiz, mode=Quiz.Mode.EXAM).select_related("quiz"))
@@ -192,9 +211,18 @@ def questions_for_feedback(step_ids) -> list[Question]:
 @dataclass
 class FeedbackNote:
     subject: str  # the option, statement, stem, region or answer the note is about
-    verdict: str  # what the learner did with it, e.g. "You ticked it" / "You missed it"
+    verdict: str  # what the learner did with it and whether that was right, e.g. "You ticked this: right."
     text: str  # the educator's feedback
     good: bool | None  # True: earned credit; False: lost credit; None: neutral
+
+
+@dataclass(frozen=True)
+class OtherTry:
+    """A try at a question other than the one its feedback shows: what was answered and the marks it was worth."""
+
+    number: int
+    answer: list[str]
+    marks: float  # after the penalty for the tries before it
 
 
 @dataclass
@@ -210,43 +238,117 @@ class QuestionFeedback:
     notes: list[FeedbackNote] = field(default_factory=list)
     key_points: list[KeyPoint] = field(default_factory=list)
     key_points_held: int = 0  # key points not quoted yet: a later step still asks about them
+    # Key points this question cites that an earlier question of its step already quotes: the numbers of those
+    # questions in the step and their ids (for a link), so each key point is quoted once per step.
+    quoted_above: list[tuple[int, int]] = field(default_factory=list)
+    # The try "your answer" is (the one the mark comes from, Behaviour.earning_try; 0 when none), and the others.
+    answer_try: int = 0
+    other_tries: list[OtherTry] = field(default_factory=list)
     marks: list[list[float]] = field(default_factory=list)  # marks placed on the figure, to draw on the review
+    # What the finished step's figure draws (the targets, the marks as the grade counted them): set by the
+    # kind's describe (quiz.kinds.hotspot.FigureReview), None for kinds without a figure.
+    figure_review: object = None
     # The attempt the feedback is for: options are listed in the order it showed them (QuestionKind.shown_options).
     attempt: Attempt | None = None
+    # How other learners answered (answer_shares); None while too few have.
+    shares: "AnswerShares | None" = None
 
     @property
     def shows_figure(self) -> bool:
         """Whether the review shows the question's figure (with the learner's marks on it)."""
         return get_kind(self.question.kind).needs_figure and self.question.figure_id is not None
 
+    @property
+    def mark_level(self) -> str:
+        """How much of the marks was earned, "full", "some" or "none": the verdict's colour follows it."""
+        if self.marks_awarded >= self.marks_possible - 1e-6:
+            return "full"
+        return "some" if self.marks_awarded > 1e-6 else "none"
+
     def note(self, item, good: bool | None, verdict: str, subject: str | None = None) -> None:
         """A note on an option, zone or accepted answer: what the learner did with it, and its feedback."""
         self.notes.append(FeedbackNote(subject if subject is not None else item.text, verdict, item.feedback, good))
 
 
+ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+
+
+def verdict_label(shown: Response | None, *, gave_up: bool = False, tries_allowed: int = 1) -> str:
+    """What became of a question, from the try its mark comes from: "Correct on the second try" ("Correct" with
+    one try allowed), "Partly correct", "Incorrect", "Not answered", or "Answer shown" when the learner asked
+    for the answer instead."""
+    state = shown.state if shown is not None else State.INCOMPLETE
+    if state == State.CORRECT:
+        number = shown.try_number
+        if tries_allowed == 1:
+            return STATE_LABELS[State.CORRECT]
+        return f"Correct on the {ORDINALS[number - 1]} try" if number <= len(ORDINALS) else f"Correct on try {number}"
+    if gave_up:
+        return "Answer shown"
+    return STATE_LABELS.get(state, state)
+
+
+def step_gave_up(attempt: Attempt, step_attempt: StepAttempt | None, last_try: list[Response]) -> bool:
+    """Whether the learner asked to see a step's answer with tries left (``services.step_give_up``).
+
+    Not stored as such: a step is otherwise committed only when its latest try is all right or the tries are
+    used up, so a committed step with tries left and something wrong in its latest try was given up.
+    """
+    if step_attempt is None or not step_attempt.is_committed or not attempt.behaviour.learner_may_give_up:
+        return False
+    if step_attempt.tries_used >= attempt.behaviour.tries:
+        return False
+    return any(r.state != State.CORRECT for r in last_try)
+
+
+def _answer_of(attempt: Attempt, question: Question, response: Response) -> list[str]:
+    """What the learner answered in one try, as "your answer" lists it."""
+    scratch = QuestionFeedback(question, response.state, "", 1, 0.0, 0.0, [], [], attempt=attempt)
+    get_kind(question.kind).describe(question, response.raw, scratch, response)
+    return scratch.your_answer
+
+
 def question_feedback(
-    attempt: Attempt, question: Question, responses: list[Response], held: frozenset[int] = frozenset()
+    attempt: Attempt,
+    question: Question,
+    responses: list[Response],
+    held: frozenset[int] = frozenset(),
+    *,
+    gave_up: bool = False,
 ) -> QuestionFeedback:
     """Everything the learner is told about one finished question.
 
+    The learner's answer and the notes on it are those of the try the mark comes from (``Behaviour.earning_try``,
+    as ``question_mark`` counts it); the other tries are listed with what each was worth.
     ``held``: key points a step this attempt has still to answer asks about; they are not quoted yet.
+    ``gave_up``: the learner asked to see the step's answer with tries left (``step_gave_up``).
     """
     responses = sorted(responses, key=lambda r: r.try_number)
-    last = responses[-1] if responses else None
-    raw = last.raw if last else {}
-    state = last.state if last else "incomplete"
+    behaviour = attempt.behaviour
+    answer_try = behaviour.earning_try([(r.try_number, r.fraction) for r in responses])
+    shown = next((r for r in responses if r.try_number == answer_try), None)
+    raw = shown.raw if shown else {}
+    state = shown.state if shown else "incomplete"
     feedback = QuestionFeedback(
         question=question,
         state=state,
-        state_label=STATE_LABELS.get(state, state),
+        state_label=verdict_label(shown, gave_up=gave_up, tries_allowed=behaviour.tries),
         tries=len(responses),
         marks_awarded=question_mark(attempt, responses, question.marks),
         marks_possible=float(question.marks),
         your_answer=[],
         expected_answer=[],
+        answer_try=answer_try or 0,
         attempt=attempt,
     )
-    relevant = get_kind(question.kind).describe(question, raw, feedback, last)
+    feedback.other_tries = [
+        OtherTry(
+            r.try_number, _answer_of(attempt, question, r), behaviour.try_mark(r.try_number, r.fraction, question.marks)
+        )
+        for r in responses
+        if r is not shown
+    ]
+    relevant = get_kind(question.kind).describe(question, raw, feedback, shown)
     points: dict[int, KeyPoint] = {}
     for item in [*relevant, question]:
         for point in item.key_points.all():
@@ -277,16 +379,124 @@ def step_reviews(attempt: Attempt, steps: list[Step]) -> list[StepReview]:
     step_ids = [s.pk for s in steps]
     questions = questions_for_feedback(step_ids)
     responses: dict[int, list[Response]] = {}
-    for response in Response.objects.filter(step_attempt__attempt=attempt, question__step_id__in=step_ids):
+    step_responses = Response.objects.filter(step_attempt__attempt=attempt, question__step_id__in=step_ids)
+    for response in step_responses.select_related("step_attempt"):
         responses.setdefault(response.question_id, []).append(response)
     by_step: dict[int, list[QuestionFeedback]] = {s.pk: [] for s in steps}
     held = key_points_still_asked(attempt)
+    gave_up = _steps_given_up(attempt, responses)
     for question in questions:
         if question.withdrawn and question.pk not in responses:
             continue  # withdrawn before this attempt answered it: never asked, never counted
-        feedback = question_feedback(attempt, question, responses.get(question.pk, []), held)
+        feedback = question_feedback(
+            attempt, question, responses.get(question.pk, []), held, gave_up=question.step_id in gave_up
+        )
         by_step[question.step_id].append(feedback)
+    for feedbacks in by_step.values():
+        quote_key_points_once(feedbacks)
+    shares = answer_shares([fb.question for fbs in by_step.values() for fb in fbs], excluding=attempt)
+    for feedback in (fb for fbs in by_step.values() for fb in fbs):
+        feedback.shares = shares.get(feedback.question.pk)
     return [StepReview(step, by_step[step.pk]) for step in steps]
+
+
+#: How others answered is shown once at least this many other learners have answered the question, so that no
+#: share can be traced back to one learner.
+MIN_LEARNERS_FOR_SHARES = 10
+
+
+@dataclass(frozen=True)
+class AnswerShares:
+    """How other learners answered one question: ``learners`` counted, and the lines to show (by kind)."""
+
+    learners: int
+    groups: list[ShareGroup]
+
+    @property
+    def learners_in_tens(self) -> int:
+        """The count as shown: down to a multiple of ten, so one newcomer's answer cannot be told from the change."""
+        return self.learners // 10 * 10
+
+
+def answer_shares(questions: list[Question], *, excluding: Attempt) -> dict[int, AnswerShares | None]:
+    """Question id -> how other learners answered it (None while fewer than ``MIN_LEARNERS_FOR_SHARES`` have).
+
+    Each other learner counts once: their first attempt at the quiz (an account's, or signed out a browser's;
+    previews never), and in it their first try at the question, the answer they gave before any feedback.
+    Attempts that did not answer the question do not count. ``excluding`` is the learner looking: none of
+    their attempts count, and options are listed in the order it showed them. One query, however many
+    questions; the questions' options and accepted answers must be prefetched.
+    """
+    if not questions:
+        return {}
+    responses: dict[int, list[Response]] = {q.pk: [] for q in questions}
+    first_tries = (
+        Response.objects.filter(
+            question__in=list(responses),
+            try_number=1,
+            step_attempt__attempt__in=_first_attempts_of_others(excluding),
+        )
+        .exclude(state=State.INCOMPLETE)
+        .only("question", "raw", "state", "credits")
+        .order_by()
+    )
+    for response in first_tries:
+        responses[response.question_id].append(response)
+    shares: dict[int, AnswerShares | None] = {}
+    for question in questions:
+        answered = responses[question.pk]
+        groups = get_kind(question.kind).share_groups(question, answered, excluding)
+        enough = len(answered) >= MIN_LEARNERS_FOR_SHARES and groups
+        shares[question.pk] = AnswerShares(len(answered), groups) if enough else None
+    return shares
+
+
+def _first_attempts_of_others(attempt: Attempt):
+    """Each learner's first attempt at the attempt's quiz (previews aside), leaving out the learner who made it."""
+    attempts = Attempt.objects.counted().filter(quiz_id=attempt.quiz_id)
+    earlier = attempts.filter(
+        Q(started_at__lt=OuterRef("started_at")) | Q(started_at=OuterRef("started_at"), pk__lt=OuterRef("pk"))
+    )
+    # As Attempt.objects.first_completed: signed out, the same browser is the same learner, and an attempt
+    # with no owner left is its own learner.
+    same_learner = Q(user__isnull=False, user=OuterRef("user")) | (
+        Q(user=None, owner_hash=OuterRef("owner_hash")) & ~Q(owner_hash="")
+    )
+    if attempt.user_id is not None:
+        theirs = Q(user_id=attempt.user_id)
+    elif attempt.owner_hash:
+        theirs = Q(user=None, owner_hash=attempt.owner_hash)
+    else:
+        theirs = Q(pk=attempt.pk)
+    return attempts.exclude(Exists(earlier.filter(same_learner))).exclude(theirs).values("pk")
+
+
+def _steps_given_up(attempt: Attempt, responses: dict[int, list[Response]]) -> set[int]:
+    """The ids of the steps, among those the responses (question id -> its tries) answer, given up."""
+    by_step: dict[int, tuple[StepAttempt, list[Response]]] = {}
+    for tries in responses.values():
+        for response in tries:
+            step_attempt = response.step_attempt
+            by_step.setdefault(step_attempt.step_id, (step_attempt, []))[1].append(response)
+    return {
+        step_id
+        for step_id, (step_attempt, tries) in by_step.items()
+        if step_gave_up(attempt, step_attempt, [r for r in tries if r.try_number == step_attempt.tries_used])
+    }
+
+
+def quote_key_points_once(feedbacks: list[QuestionFeedback]) -> None:
+    """Quote each key point once in a step's feedback: under the first question (in step order) citing it.
+
+    A later question citing it says where it is quoted instead (``QuestionFeedback.quoted_above``).
+    """
+    quoted: dict[int, tuple[int, int]] = {}
+    for number, feedback in enumerate(feedbacks, start=1):
+        above = {quoted[p.pk] for p in feedback.key_points if p.pk in quoted}
+        feedback.key_points = [p for p in feedback.key_points if p.pk not in quoted]
+        feedback.quoted_above = sorted(above)
+        for point in feedback.key_points:
+            quoted[point.pk] = (number, feedback.question.pk)
 
 
 def take_home_points(quiz: Quiz) -> list[KeyPoint]:

@@ -8,6 +8,7 @@ here, from the attempt's mode; the graders never know it.
 
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
@@ -25,6 +26,7 @@ from quiz.ownership import owner_hash
 class Outcome(StrEnum):
     RECORDED = "recorded"  # a new try was graded and stored
     DUPLICATE = "duplicate"  # this try was already recorded (a replayed or concurrent POST): nothing changed
+    CONFLICT = "conflict"  # this try was already recorded with other answers (a stale tab): those stand
     ALREADY_COMMITTED = "already_committed"  # the step is finished: answers can no longer change
     NOT_YET = "not_yet"  # an earlier step must be committed first
     FINISHED = "finished"  # the attempt is over
@@ -38,11 +40,14 @@ class SubmitResult:
     next_position: int | None
     step_committed: bool = False
     attempt_finished: bool = False
+    #: When what stands was recorded, for a try or step that was already recorded (DUPLICATE, CONFLICT,
+    #: ALREADY_COMMITTED), so the learner can be told which answers count.
+    recorded_at: datetime | None = None
 
 
-def _stay(outcome: Outcome, step: Step) -> SubmitResult:
+def _stay(outcome: Outcome, step: Step, recorded_at: datetime | None = None) -> SubmitResult:
     """Nothing moved the attempt on: the learner is shown this step again."""
-    return SubmitResult(outcome, next_position=step.position)
+    return SubmitResult(outcome, next_position=step.position, recorded_at=recorded_at)
 
 
 def _committed(attempt: Attempt, step: Step, *, finished: bool) -> SubmitResult:
@@ -186,9 +191,9 @@ def _step_submit_locked(attempt: Attempt, step: Step, try_number: int, raw_respo
         return _stay(Outcome.NOT_YET, step)
     step_attempt, _ = StepAttempt.objects.get_or_create(attempt=attempt, step=step)
     if step_attempt.is_committed or step.position < attempt.current_position:
-        return _stay(Outcome.ALREADY_COMMITTED, step)
+        return _stay(Outcome.ALREADY_COMMITTED, step, step_attempt.committed_at)
     if try_number != step_attempt.tries_used + 1:
-        return _stay(Outcome.DUPLICATE, step)
+        return _already_recorded(step_attempt, step, try_number, raw_responses)
 
     questions = questions_with_keys([step.pk])
     all_correct = True
@@ -217,6 +222,17 @@ def _step_submit_locked(attempt: Attempt, step: Step, try_number: int, raw_respo
     if all_correct or not attempt.behaviour.may_try_again(try_number):
         return _committed(attempt, step, finished=_commit(attempt, step_attempt))
     return _stay(Outcome.RECORDED, step)
+
+
+def _already_recorded(step_attempt: StepAttempt, step: Step, try_number: int, raw_responses) -> SubmitResult:
+    """A try that is not the next one: the same answers again (a replayed POST), or other answers for a try
+    already recorded (a stale tab). Either way nothing changes; the result says which, and when."""
+    recorded = list(step_attempt.responses.filter(try_number=try_number))
+    if not recorded:
+        return _stay(Outcome.DUPLICATE, step)
+    recorded_at = max(r.submitted_at for r in recorded)
+    same = all(r.raw == raw_responses.get(r.question_id, {}) for r in recorded)
+    return _stay(Outcome.DUPLICATE if same else Outcome.CONFLICT, step, recorded_at)
 
 
 def step_give_up(*, attempt: Attempt, step: Step) -> SubmitResult:

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -52,6 +53,13 @@ def _blocked(request, attempt: Attempt, hold):
     """While an exam on the case is open to this learner, only their exam attempt may be worked on or read."""
     if hold is not None and not attempt.is_preview and not hold.allows(attempt):
         return _held_back(request, attempt.quiz, hold)
+    paused = attempt.mode == Quiz.Mode.EXAM and not attempt.is_preview and not attempt.is_finished
+    if paused and not attempt.quiz.is_visible_to_learners():
+        # An exam unpublished by its educators part-way (to mend something): the work is kept, and waits. (A
+        # practice attempt carries on: its feedback is the learner's own, and an earlier version of a quiz that
+        # was replaced stays unpublished for good.)
+        context = {"quiz": attempt.quiz, "case": attempt.quiz.case, "attempt": attempt}
+        return render(request, "quiz/paused.html", context, status=403)
     return None
 
 
@@ -76,6 +84,7 @@ def quiz_start(request, slug):
             return redirect(quiz.get_absolute_url())
         return redirect(attempt.get_absolute_url())
     now = timezone.now()
+    attempts = selectors.attempts_of(quiz, user=request.user, owner_secret=owner_secret(request.session))
     return render(
         request,
         "quiz/start.html",
@@ -83,7 +92,8 @@ def quiz_start(request, slug):
             "quiz": quiz,
             "case": quiz.case,
             "step_count": quiz.steps.filter(withdrawn=False).count(),
-            "attempts": selectors.attempts_of(quiz, user=request.user, owner_secret=owner_secret(request.session)),
+            "attempts": attempts,
+            "in_progress": next((a for a in attempts if not a.is_finished and not a.is_preview), None),
             "attempts_left": attempts_left(quiz=quiz, user=request.user),
             "is_open": quiz.is_open(now),
             "now": now,
@@ -129,7 +139,7 @@ def attempt_step(request, token, position):
         attempt_skip_withdrawn(attempt=attempt)
     if page.redirect_to:
         messages.info(request, page.message)
-        return redirect(page.redirect_to)
+        return redirect(page.redirect_to + MESSAGES)
     if not page.shows_form:
         return render(request, page.template, page.context())
     if not submitting:
@@ -138,7 +148,7 @@ def attempt_step(request, token, position):
         return render(request, page.template, page.context(form=form))
 
     if "give_up" in request.POST:
-        return _go_on(attempt, step_give_up(attempt=attempt, step=page.step))
+        return _go_on(request, attempt, step_give_up(attempt=attempt, step=page.step))
     form = StepForm(request.POST, attempt=attempt, questions=page.questions)
     # Placing a mark without JavaScript is not a submission: the form comes back with the mark on it.
     if not form.placing_mark() and form.is_valid():
@@ -148,27 +158,49 @@ def attempt_step(request, token, position):
             try_number=form.cleaned_data["try_number"],
             raw_responses=form.raw_responses(),
         )
-        _tell(request, result.outcome)
-        return _go_on(attempt, result)
+        return _go_on(request, attempt, result)
     return render(request, page.template, page.context(form=form))
 
 
-def _go_on(attempt: Attempt, result: SubmitResult):
-    """To the step the service says comes next, or to the results."""
+# Where a learner lands after a submit: on what happened, which takes the keyboard focus (static/js/quiz.js);
+# without JavaScript the fragment still scrolls it into view.
+STATUS = "#step-status"
+MESSAGES = "#messages"
+
+
+def _go_on(request, attempt: Attempt, result: SubmitResult):
+    """To the step the service says comes next, or to the results, with the learner told what happened."""
+    told = _tell(request, result)
+    if result.step_committed and not attempt.behaviour.feedback_after_each_step and result.next_position:
+        messages.success(request, "Your answers to that step are recorded. Here is the next step.")
+        told = True
+    anchor = MESSAGES if told else STATUS
     if result.next_position is None:
-        return redirect("quiz:review", token=attempt.token)
-    return redirect(_step_url(attempt, result.next_position))
+        return redirect(reverse("quiz:review", kwargs={"token": attempt.token}) + STATUS)
+    return redirect(_step_url(attempt, result.next_position) + anchor)
 
 
-def _tell(request, outcome: Outcome) -> None:
+def _tell(request, result: SubmitResult) -> bool:
+    """Put what happened into words, where the page alone would not say it. Whether anything was said."""
+    when = _when(result.recorded_at)
     text = {
-        Outcome.DUPLICATE: "Those answers were already recorded; nothing was changed.",
-        Outcome.ALREADY_COMMITTED: "This step is finished; your answers were already recorded and cannot change.",
+        Outcome.DUPLICATE: f"Those answers were already recorded{when}; nothing was changed.",
+        Outcome.CONFLICT: f"This try was already recorded{when}, with other answers (from another tab or window). "
+        "Those are the answers that count, and they are shown below; the ones you just sent were not used.",
+        Outcome.ALREADY_COMMITTED: f"This step was finished{when}; the answers recorded then count and cannot change.",
         Outcome.NOT_YET: "Finish the earlier steps first.",
         Outcome.FINISHED: "This attempt is finished.",
-    }.get(outcome)
+    }.get(result.outcome)
     if text:
         messages.info(request, text)
+    return bool(text)
+
+
+def _when(moment) -> str:
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment)
+    return f" at {date_format(local, 'H:i')} on {date_format(local, 'j F')}"
 
 
 @never_cache

@@ -12,9 +12,12 @@ which shape it is, so that a later change of shape can tell old responses from n
 
 import random
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from quiz.grading import Grader, get_grader
+from django.utils.crypto import salted_hmac
+
+from quiz.grading import Grader, State, get_grader
 from quiz.models import Attempt, Option, Question
 
 # The child rows a kind's key is made of: options, zones or accepted answers (the ``quiz.keys.grading_key``
@@ -135,14 +138,20 @@ class QuestionKind:
 
         The order drawn when the attempt began (``Attempt.orders``), so a reload, another try, the committed
         step and the review all show the same one and grading never sees it. Options added since come last,
-        in authored order, and removed ones are skipped; without a drawn order (attempts begun before orders
-        were drawn, or no attempt) the options are shown as authored.
+        in authored order, and removed ones are skipped. Without a stored order, one drawn from the attempt's
+        seed; without an attempt (an educator's look at the question), the authored order.
         """
         options = self.option_groups(question)[group]
         if group not in self.shuffles:
             return options
+        drawn = stored_order(attempt, question, group)
+        if not drawn and attempt is not None:
+            # No order stored (a question added after the attempt began, or an attempt from before orders were
+            # drawn): one drawn from the attempt's never-shown seed, the same on every page of the attempt.
+            seed = salted_hmac("quiz.option-order", f"{attempt.seed}:{question.pk}:{group}", algorithm="sha256")
+            drawn = shuffled_keys(options, random.Random(seed.digest()))
         unshown = {o.key: o for o in options}
-        shown = [unshown.pop(key) for key in stored_order(attempt, question, group) if key in unshown]
+        shown = [unshown.pop(key) for key in drawn if key in unshown]
         return shown + [o for o in options if o.key in unshown]
 
     # --- the learner's step form ----------------------------------------------------------------
@@ -216,3 +225,67 @@ class QuestionKind:
             if isinstance(credit, dict) and credit.get("outcome"):
                 outcomes.setdefault(str(credit.get("key", "")), []).append(str(credit["outcome"]))
         return outcomes
+
+    # --- how others answered --------------------------------------------------------------------
+
+    def share_groups(self, question: Question, responses: Sequence, attempt: Attempt | None = None) -> list:
+        """How other learners answered, as ``ShareGroup``s of ``ShareLine``s (``quiz.selectors.answer_shares``).
+
+        ``responses`` are stored ``Response`` rows (``raw``, ``state``, ``credits``): one per learner, each an
+        answer, none empty. Options are listed in the order ``attempt`` showed them. A kind whose answers can be
+        counted option by option overrides this; the default gives one line, the share fully right, read from
+        the stored grades.
+        """
+        if not responses:
+            return []
+        share = share_percent(sum(1 for r in responses if r.state == State.CORRECT), len(responses))
+        return [ShareGroup("", (ShareLine(f"{share}{PERCENT} got it fully right", share, True),))]
+
+
+# --- how others answered: the lines shown, and their whole-number percentages ---------------------------
+
+#: Follows a percentage: a no-break space keeps "62 %" on one line.
+PERCENT = "\u00a0%"
+
+
+@dataclass(frozen=True)
+class ShareLine:
+    """One answer and the share of learners who gave it, e.g. "62 % chose “Gout”, the best answer" and 62.
+
+    ``right``: whether that answer is (part of) the key, for the bar's colour (the text says it in words).
+    """
+
+    text: str
+    percent: int
+    right: bool | None = None
+
+
+@dataclass(frozen=True)
+class ShareGroup:
+    """Lines that belong together: a statement's true / false / don't know, or (heading "") all the lines."""
+
+    heading: str
+    lines: tuple[ShareLine, ...]
+
+
+def share_percent(count: int, total: int) -> int:
+    """``count`` of ``total`` as a whole percentage, halves rounded up (0 when there is no total)."""
+    return (200 * count + total) // (2 * total) if total else 0
+
+
+def shares_of_100(counts: Sequence[int]) -> list[int]:
+    """Whole percentages of the counts that add up to exactly 100 (all 0 when every count is 0).
+
+    Largest remainder (Hamilton's method): each share is rounded down, and the points left over go to the
+    largest remainders, ties to the larger count, then to the earlier one. Rounding each share on its own
+    could show 33 + 33 + 33.
+    """
+    total = sum(counts)
+    if not total:
+        return [0 for _ in counts]
+    shares = [100 * count // total for count in counts]
+    left = 100 - sum(shares)
+    by_remainder = sorted(range(len(counts)), key=lambda i: (-(100 * counts[i] % total), -counts[i], i))
+    for i in by_remainder[:left]:
+        shares[i] += 1
+    return shares

@@ -5,8 +5,8 @@ Raw response (``RAW_VERSION`` 1): ``{"text": "<what the learner typed, stripped>
 
 from django import forms
 
-from quiz.grading import free_text
-from quiz.kinds.base import ANSWERS, QuestionKind, question_settings
+from quiz.grading import Outcome, free_text
+from quiz.kinds.base import ANSWERS, PERCENT, QuestionKind, ShareGroup, ShareLine, question_settings, shares_of_100
 from quiz.models import AcceptedAnswer
 
 
@@ -60,12 +60,45 @@ class FreeText(QuestionKind):
         answers = sorted(question.accepted_answers.all(), key=lambda a: -a.fraction)
         feedback.your_answer = [text] if text else []
         feedback.expected_answer = [answers[0].text] if answers else []
-        # The grader's credits name the accepted answer it matched, if any.
-        matched_keys = {c.get("key") for c in (response.credits if response else []) if c.get("key")}
-        matched = [a for a in answers if a.key in matched_keys]
+        # The grader's credits name the accepted answer it matched, if any, and whether only allowing for a slip.
+        outcomes = self.outcomes(question, raw, response)
+        matched = [a for a in answers if a.key in outcomes]
         for answer in matched:
-            feedback.note(answer, answer.fraction > 0, f"Your answer matched “{answer.text}”.", subject="")
+            judged = "right" if answer.fraction >= 1 else "partly right" if answer.fraction > 0 else "wrong"
+            slip = ", allowing for a slip in spelling" if Outcome.NEAR_ANSWER in outcomes[answer.key] else ""
+            feedback.note(
+                answer, answer.fraction > 0, f"Your answer matched “{answer.text}”{slip}: {judged}.", subject=""
+            )
         return matched or answers[:1]
+
+    def share_groups(self, question, responses, attempt=None):
+        """The share whose answer matched each accepted answer (as graded then), and the share of other answers.
+
+        What those other answers were is not shown: typed text could tell who wrote it.
+        """
+        if not responses:
+            return []
+        answers = sorted(question.accepted_answers.all(), key=lambda a: -a.fraction)
+        counts = dict.fromkeys([a.key for a in answers], 0)
+        other = 0
+        for response in responses:
+            credits = response.credits if isinstance(response.credits, list) else []
+            matched = {c.get("key") for c in credits if isinstance(c, dict)}
+            key = next((a.key for a in answers if a.key in matched), None)
+            if key is None:
+                other += 1
+            else:
+                counts[key] += 1
+        shares = shares_of_100([*counts.values(), other])
+        lines = []
+        for number, (answer, share) in enumerate(zip(answers, shares, strict=False)):
+            if not counts[answer.key] and number:
+                continue  # a synonym nobody gave: its line would only say 0 %
+            right = True if answer.fraction >= 1 else False if answer.fraction <= 0 else None
+            verdict = {True: "right", False: "wrong", None: "partly right"}[right]
+            lines.append(ShareLine(f"{share}{PERCENT} answered “{answer.text}” ({verdict})", share, right))
+        lines.append(ShareLine(f"{shares[-1]}{PERCENT} gave other answers", shares[-1], False))
+        return [ShareGroup("", tuple(lines))]
 
 
 KIND = FreeText()

@@ -73,7 +73,10 @@ class Matching(QuestionKind):
             feedback.your_answer.append(f"{stem.text} → {choices.get(given, 'not matched')}")
             feedback.expected_answer.append(f"{stem.text} → {choices.get(stem.match_key, stem.match_key)}")
             right = Outcome.RIGHT_PICK in outcomes.get(stem.key, [])
-            verdict = f"You matched it to {choices.get(given, 'nothing')}: {'right' if right else 'wrong'}."
+            if given in choices:
+                verdict = f"You matched this to {choices[given]}: {'right' if right else 'wrong'}."
+            else:
+                verdict = f"You did not match this: it goes with {choices.get(stem.match_key, stem.match_key)}."
             feedback.note(stem, right, verdict)
         return stems
 

@@ -7,7 +7,7 @@ from django import forms
 
 from quiz.grading import Outcome, multiple_response
 from quiz.grading.options import Option as GradingOption
-from quiz.kinds.base import OPTIONS, QuestionKind, sorted_options
+from quiz.kinds.base import OPTIONS, PERCENT, QuestionKind, ShareGroup, ShareLine, share_percent, sorted_options
 
 
 class MultipleResponse(QuestionKind):
@@ -65,15 +65,30 @@ class MultipleResponse(QuestionKind):
         for option in options:
             got = outcomes.get(option.key, [])
             if Outcome.RIGHT_PICK in got:
-                feedback.note(option, True, "You ticked it: right.")
+                feedback.note(option, True, "You ticked this: right.")
             elif Outcome.WRONG_PICK in got:
-                feedback.note(option, False, "You ticked it: wrong.")
+                feedback.note(option, False, "You ticked this: wrong.")
             elif Outcome.MISSED in got or option.weight > 0:  # (nothing ticked at all: no credits)
-                feedback.note(option, False, "You missed it.")
+                feedback.note(option, False, "You did not tick this: it was right.")
             else:
+                # Left unticked, rightly: said in a line, but its key points are not quoted (nothing to explain).
+                feedback.note(option, True, "You did not tick this: right to leave it.")
                 continue
             relevant.append(option)
         return relevant
+
+    def share_groups(self, question, responses, attempt=None):
+        """The share ticking each option. Learners tick several, so the shares do not add up to 100."""
+        if not responses:
+            return []
+        ticked = [set(r.raw.get("ticked") or []) if isinstance(r.raw, dict) else set() for r in responses]
+        lines = []
+        for option in self.shown_options(attempt, question):
+            share = share_percent(sum(1 for keys in ticked if option.key in keys), len(responses))
+            right = option.weight > 0
+            text = f"“{option.text}”: ticked by {share}{PERCENT}" + (" (a right option)" if right else "")
+            lines.append(ShareLine(text, share, right))
+        return [ShareGroup("", tuple(lines))]
 
 
 KIND = MultipleResponse()

@@ -7,7 +7,16 @@ with only the statements the learner answered.
 from django import forms
 
 from quiz.grading import Outcome, multiple_true_false
-from quiz.kinds.base import OPTIONS, QuestionKind, question_settings, sorted_options
+from quiz.kinds.base import (
+    OPTIONS,
+    PERCENT,
+    QuestionKind,
+    ShareGroup,
+    ShareLine,
+    question_settings,
+    shares_of_100,
+    sorted_options,
+)
 
 CHOICES = [("true", "True"), ("false", "False"), ("dont_know", "Don’t know")]
 LABELS = dict(CHOICES)
@@ -63,17 +72,43 @@ class MultipleTrueFalse(QuestionKind):
         outcomes = self.outcomes(question, raw, response)
         for option in options:
             given = answers.get(option.key)
-            feedback.your_answer.append(f"{option.text}: {LABELS.get(given, 'not answered')}")
-            feedback.expected_answer.append(f"{option.text}: {'True' if option.is_true else 'False'}")
+            feedback.your_answer.append(_answered(option.text, LABELS.get(given, "not answered")))
+            feedback.expected_answer.append(_answered(option.text, "True" if option.is_true else "False"))
             got = outcomes.get(option.key, [])
-            said = LABELS.get(given, "nothing")
+            said = LABELS.get(given, "nothing").lower()
+            truth = "true" if option.is_true else "false"
             if Outcome.RIGHT_PICK in got:
                 feedback.note(option, True, f"You said {said}: right.")
             elif Outcome.WRONG_PICK in got:
                 feedback.note(option, False, f"You said {said}: wrong.")
-            else:  # "don't know", or not answered
-                feedback.note(option, None, f"You said {said}.")
+            elif Outcome.DONT_KNOW in got:
+                feedback.note(option, None, f"You said you did not know: it is {truth}.")
+            else:
+                feedback.note(option, None, f"You did not answer this: it is {truth}.")
         return options
+
+    def share_groups(self, question, responses, attempt=None):
+        """Per statement, the shares answering true, false and don't know (of those who answered it): 100 each."""
+        answers = [r.raw.get("answers") if isinstance(r.raw, dict) else None for r in responses]
+        answers = [a for a in answers if isinstance(a, dict)]
+        groups = []
+        for option in self.shown_options(attempt, question):
+            given = [a.get(option.key) for a in answers]
+            counts = [given.count(value) for value, _ in CHOICES]
+            if not any(counts):
+                continue
+            lines = []
+            for (value, label), share in zip(CHOICES, shares_of_100(counts), strict=True):
+                right = None if value == "dont_know" else (value == "true") == bool(option.is_true)
+                text = f"{share}{PERCENT} said {label.lower()}" + (" (right)" if right else "")
+                lines.append(ShareLine(text, share, right))
+            groups.append(ShareGroup(option.text, tuple(lines)))
+        return groups
+
+
+def _answered(statement: str, answer: str) -> str:
+    """A statement and its answer on one line: "Statement: True", or "A sentence. — True" after a full stop."""
+    return f"{statement} — {answer}" if statement.rstrip().endswith((".", "?", "!")) else f"{statement}: {answer}"
 
 
 KIND = MultipleTrueFalse()

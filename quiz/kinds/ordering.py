@@ -87,12 +87,24 @@ class Ordering(QuestionKind):
 
     def describe(self, question, raw, feedback, response):
         options = {o.key: o for o in question.options.all()}
-        feedback.your_answer = [options[k].text for k in raw.get("order") or [] if k in options]
+        given = [k for k in raw.get("order") or [] if k in options]
+        feedback.your_answer = [options[k].text for k in given]
         correct = sorted_options(question)
         feedback.expected_answer = [o.text for o in correct]
+        # Where the learner put each item against where it belongs. Neither right nor wrong on its own: the grade
+        # counts items followed by the right one, so an item in its place can still earn nothing (and the reverse).
+        # An item in its place without feedback of its own gets no line: the lists above already say it.
+        placed = {key: number for number, key in enumerate(given, start=1)}
         for number, option in enumerate(correct, start=1):
-            if option.feedback:
-                feedback.note(option, None, f"Comes {_ordinal(number)}.")
+            put = placed.get(option.key)
+            if put == number and not option.feedback:
+                continue
+            if put == number:
+                feedback.note(option, None, f"You put this {_ordinal(number)}, where it belongs.")
+            elif put is None:
+                feedback.note(option, None, f"You did not place this: it comes {_ordinal(number)}.")
+            else:
+                feedback.note(option, None, f"You put this {_ordinal(put)}: it comes {_ordinal(number)}.")
         return correct
 
 

@@ -7,7 +7,7 @@ from django import forms
 
 from quiz.grading import Outcome, single_best
 from quiz.grading.options import Option as GradingOption
-from quiz.kinds.base import OPTIONS, QuestionKind, sorted_options
+from quiz.kinds.base import OPTIONS, PERCENT, QuestionKind, ShareGroup, ShareLine, shares_of_100, sorted_options
 
 
 class SingleBest(QuestionKind):
@@ -61,12 +61,35 @@ class SingleBest(QuestionKind):
         best = max((o.weight for o in options), default=0)
         feedback.expected_answer = [o.text for o in options if o.weight == best]
         if chosen:
-            right = Outcome.RIGHT_PICK in outcomes[chosen.key]
-            feedback.note(chosen, right, "Your answer: right." if right else "Your answer: not the best one.")
+            got = outcomes[chosen.key]
+            if Outcome.RIGHT_PICK in got:
+                feedback.note(chosen, True, "You chose this: right.")
+            elif Outcome.PARTIAL_PICK in got:
+                feedback.note(chosen, None, "You chose this: partly right.")
+            else:
+                feedback.note(chosen, False, "You chose this.")
         for option in options:
             if option.weight == best and option is not chosen:
                 feedback.note(option, None, "The best answer.")
         return [chosen] if chosen else [o for o in options if o.weight == best]
+
+    def share_groups(self, question, responses, attempt=None):
+        """The share choosing each option; the shares add up to 100."""
+        choices = [r.raw.get("choice") if isinstance(r.raw, dict) else None for r in responses]
+        # Worked out in the authored order, so that a tie is rounded the same way for every learner.
+        authored = sorted_options(question)
+        counts = [choices.count(o.key) for o in authored]
+        if not any(counts):
+            return []
+        shares = dict(zip([o.key for o in authored], shares_of_100(counts), strict=True))
+        best = max(o.weight for o in authored)
+        lines = []
+        for option in self.shown_options(attempt, question):
+            share = shares[option.key]
+            right = True if option.weight == best else False if option.weight <= 0 else None  # None: part credit
+            text = f"{share}{PERCENT} chose “{option.text}”" + (", the best answer" if right else "")
+            lines.append(ShareLine(text, share, right))
+        return [ShareGroup("", tuple(lines))]
 
 
 KIND = SingleBest()

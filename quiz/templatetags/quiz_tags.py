@@ -1,4 +1,5 @@
 from django import template
+from django.utils.html import format_html, format_html_join
 
 from quiz.kinds.hotspot import figure_alt_text
 
@@ -27,3 +28,19 @@ def alt_text_on(figure, attempt):
     """``{{ figure|alt_text_on:attempt }}``: the figure's text alternative on this attempt's pages, which only
     names the image while a question not yet answered asks what is on it (``quiz.kinds.hotspot.figure_alt_text``)."""
     return figure_alt_text(figure, attempt or None)
+
+
+@register.filter
+def drawn_on(review, image):
+    """``{{ fb.figure_review|drawn_on:image }}``: a finished hotspot step's drawing in the pixels of the image
+    it is drawn over (``quiz.kinds.hotspot.FigureReview.drawing``); None without a review or an image."""
+    if review is None or not image:
+        return None
+    return review.drawing(image.width, image.height)
+
+
+@register.simple_tag
+def svg_shape(shape, css_class):
+    """``{% svg_shape zone.shape "class" %}``: a zone's outline (an SVG rect, ellipse or polygon) with a class."""
+    attributes = format_html_join(" ", '{}="{}"', shape.attributes)
+    return format_html('<{} {} class="{}"/>', shape.tag, attributes, css_class)

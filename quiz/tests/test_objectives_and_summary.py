@@ -48,7 +48,7 @@ def test_the_review_opens_with_the_take_home_points(client):
     quiz = quiz_with_summary()
     attempt = finish(client, quiz)
     review = client.get(reverse("quiz:review", args=[attempt.token])).content.decode()
-    assert review.index("Take-home points") < review.index("Marks for each step")
+    assert review.index("Take-home points") < review.index("Step by step")
     for n in (2, 3, 4):
         assert f"Take-home statement {n}." in review
 

@@ -228,6 +228,6 @@ def test_the_step_view_follows_the_service_past_a_withdrawn_step(client, learner
 
     response = client.post(step_url(attempt, 1), step_post(attempt, step, answers_for(step, attempt), 1))
 
-    assert response.status_code == 302 and response.url == step_url(attempt, 3)
+    assert response.status_code == 302 and response.url.split("#")[0] == step_url(attempt, 3)
     page_html = client.get(response.url).content.decode()
     assert "Submit step 3" in page_html and "Your answers to this step are recorded" not in page_html

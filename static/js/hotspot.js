@@ -81,6 +81,12 @@
       });
       overlay.insertBefore(group, crosshair); // the crosshair stays on top
       describe();
+      changed();
+    }
+
+    function changed() {
+      // quiz.js warns before leaving a step whose answers are not sent; hidden inputs fire no change event.
+      container.dispatchEvent(new CustomEvent("hotspot:marked", { bubbles: true }));
     }
 
     function removeLastMark() {
@@ -90,6 +96,7 @@
       marks[marks.length - 1].remove();
       if (rings.length) { rings[rings.length - 1].remove(); }
       describe("Last mark removed.");
+      changed();
     }
 
     image.addEventListener("click", function (event) {
