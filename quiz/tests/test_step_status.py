@@ -84,3 +84,11 @@ def test_an_attempt_in_progress_is_offered_where_the_learner_comes_back(client):
     for url in (reverse("quiz:start", args=[quiz.slug]), quiz.case.get_absolute_url(), reverse("cases:list")):
         assert "Carry on at step" not in client.get(url).content.decode(), url
     assert "Carry on" not in type(client)().get(reverse("cases:list")).content.decode(), "another browser"
+
+
+def test_a_practice_step_says_how_many_tries_there_are_and_what_an_extra_one_costs(client):
+    quiz = make_quiz(steps=1, kinds=[Kind.SINGLE_BEST])
+    Quiz.objects.filter(pk=quiz.pk).update(max_tries=3, penalty_per_try="0.333")
+    attempt = start(client, quiz)
+    page = client.get(reverse("quiz:step", args=[attempt.token, 1])).content.decode()
+    assert "You have 3 tries at this step; each extra try costs a third of the question&#x27;s marks." in page
