@@ -19,6 +19,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from cases.models import Figure, KeyPoint, Section
+from quiz.analysis import item_analysis
+from quiz.distractors import SMALL_SAMPLE_ATTEMPTS
 from quiz.item_quality import all_rules, question_warnings, quiz_warnings
 from quiz.keys import OTHER_CASES_KEY_POINT, authoring_problems, figure_problems, key_snapshot, question_problems
 from quiz.kinds import KINDS, all_kinds, get_kind
@@ -199,7 +201,12 @@ class QuizAdmin(CaseScopedMixin, admin.ModelAdmin):
 
     def get_urls(self):
         item_quality = self.admin_site.admin_view(self.item_quality_view)
-        return [path("<int:object_id>/item-quality/", item_quality, name="quiz_quiz_item_quality"), *super().get_urls()]
+        analysis = self.admin_site.admin_view(self.item_analysis_view)
+        return [
+            path("<int:object_id>/item-quality/", item_quality, name="quiz_quiz_item_quality"),
+            path("<int:object_id>/item-analysis/", analysis, name="quiz_quiz_item_analysis"),
+            *super().get_urls(),
+        ]
 
     def item_quality_view(self, request, object_id):
         """Every item-writing warning of the quiz's questions, by step and question, with the rules behind them."""
@@ -217,6 +224,21 @@ class QuizAdmin(CaseScopedMixin, admin.ModelAdmin):
             "rules": all_rules(),
         }
         return TemplateResponse(request, "admin/quiz/item_quality.html", context)
+
+    def item_analysis_view(self, request, object_id):
+        """How learners' first attempts went, question by question and option by option (quiz.analysis)."""
+        quiz = get_object_or_404(Quiz.objects.select_related("case"), pk=object_id)
+        if not self.has_view_permission(request, quiz):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Item analysis: {quiz}",
+            "quiz": quiz,
+            "opts": self.model._meta,
+            "analysis": item_analysis(quiz),
+            "small_sample_attempts": SMALL_SAMPLE_ATTEMPTS,
+        }
+        return TemplateResponse(request, "admin/quiz/item_analysis.html", context)
 
 
 # --- Step --------------------------------------------------------------------------------------
