@@ -36,7 +36,8 @@ TOO_HARD = "too-hard"
 FLAG_WORDS = {
     NEGATIVE_DISCRIMINATION: "Negative discrimination: learners who did worse on the rest of the quiz did better "
     "here. Check the key.",
-    WEAK_DISCRIMINATION: "Weak discrimination (below 0.2): it barely separates stronger from weaker learners.",
+    WEAK_DISCRIMINATION: "Weak discrimination (below 20, a correlation of 0.2): it barely separates stronger from "
+    "weaker learners.",
     TOO_EASY: "Very easy (facility above 90%): it measures little.",
     TOO_HARD: "Very hard (facility below 20%): check the key and the wording.",
     distractors.UNCHOSEN_DISTRACTOR: "Nobody chose this distractor: it does no work.",
