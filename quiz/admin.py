@@ -19,8 +19,9 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from cases.models import Figure, KeyPoint, Section
-from quiz.analysis import item_analysis
+from quiz.analysis import item_analysis, responses_table
 from quiz.distractors import SMALL_SAMPLE_ATTEMPTS
+from quiz.exports import csv_download, responses_rows, statistics_rows
 from quiz.item_quality import all_rules, question_warnings, quiz_warnings
 from quiz.keys import OTHER_CASES_KEY_POINT, authoring_problems, figure_problems, key_snapshot, question_problems
 from quiz.kinds import KINDS, all_kinds, get_kind
@@ -205,6 +206,16 @@ class QuizAdmin(CaseScopedMixin, admin.ModelAdmin):
         return [
             path("<int:object_id>/item-quality/", item_quality, name="quiz_quiz_item_quality"),
             path("<int:object_id>/item-analysis/", analysis, name="quiz_quiz_item_analysis"),
+            path(
+                "<int:object_id>/item-analysis/responses.csv",
+                self.admin_site.admin_view(self.item_analysis_responses_csv_view),
+                name="quiz_quiz_item_analysis_responses_csv",
+            ),
+            path(
+                "<int:object_id>/item-analysis/statistics.csv",
+                self.admin_site.admin_view(self.item_analysis_statistics_csv_view),
+                name="quiz_quiz_item_analysis_statistics_csv",
+            ),
             *super().get_urls(),
         ]
 
@@ -236,9 +247,26 @@ class QuizAdmin(CaseScopedMixin, admin.ModelAdmin):
             "quiz": quiz,
             "opts": self.model._meta,
             "analysis": item_analysis(quiz),
+            "responses": responses_table(quiz),
             "small_sample_attempts": SMALL_SAMPLE_ATTEMPTS,
         }
         return TemplateResponse(request, "admin/quiz/item_analysis.html", context)
+
+    def _analysed_quiz(self, request, object_id):
+        quiz = get_object_or_404(Quiz.objects.select_related("case"), pk=object_id)
+        if not self.has_view_permission(request, quiz):
+            raise PermissionDenied
+        return quiz
+
+    def item_analysis_responses_csv_view(self, request, object_id):
+        """The responses table of the item analysis (quiz.analysis.responses_table) as a CSV download."""
+        quiz = self._analysed_quiz(request, object_id)
+        return csv_download(f"{quiz.slug}-responses.csv", responses_rows(responses_table(quiz)))
+
+    def item_analysis_statistics_csv_view(self, request, object_id):
+        """The quiz's and the questions' statistics of the item analysis as a CSV download."""
+        quiz = self._analysed_quiz(request, object_id)
+        return csv_download(f"{quiz.slug}-statistics.csv", statistics_rows(item_analysis(quiz)))
 
 
 # --- Step --------------------------------------------------------------------------------------

@@ -9,12 +9,15 @@ bootstrap intervals for small classes).
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db.models import F
 
 from cases.models import KeyPoint
-from quiz import distractors
+from quiz import charts, distractors
+from quiz.kinds import get_kind
 from quiz.models import Attempt, Question, Quiz, Response
+from quiz.selectors import QuestionFeedback, questions_for_feedback
 from quiz.statistics import QuestionStatistics, QuizStatistics, question_statistics, quiz_statistics
 
 Kind = Question.Kind
@@ -97,6 +100,8 @@ class ItemAnalysis:
     statistics: QuizStatistics
     questions: list[QuestionAnalysis] = field(default_factory=list)
     key_points: list[KeyPointAnalysis] = field(default_factory=list)
+    #: Each counted attempt's total as a % of the quiz's max mark (for the score distribution).
+    total_percentages: list[float] = field(default_factory=list)
 
     @property
     def small_sample(self) -> bool:
@@ -244,4 +249,101 @@ def item_analysis(quiz: Quiz) -> ItemAnalysis:
     key_points = [
         KeyPointAnalysis(case_key_points[int(r.key_point)], key_point_questions[int(r.key_point)], r) for r in results
     ]
-    return ItemAnalysis(quiz=quiz, statistics=quiz_statistics(marks), questions=analyses, key_points=key_points)
+    totals = [100 * sum(m for m, _ in attempt_marks.values()) / quiz_max for attempt_marks in marks if quiz_max]
+    return ItemAnalysis(
+        quiz=quiz,
+        statistics=quiz_statistics(marks),
+        questions=analyses,
+        key_points=key_points,
+        total_percentages=totals,
+    )
+
+
+@dataclass(frozen=True)
+class AnalysisCharts:
+    scatter: charts.ScatterChart
+    histogram: charts.Histogram
+
+
+def question_short_name(question: Question) -> str:
+    """A chart label: step and question position, as in "S1 Q3"."""
+    return f"S{question.step.position} Q{question.position}"
+
+
+def analysis_charts(analysis: ItemAnalysis) -> AnalysisCharts:
+    """The item analysis's charts, with the flags' thresholds as reference lines."""
+    scatter = charts.facility_discrimination(
+        [
+            (question_short_name(item.question), item.statistics.facility_index, item.statistics.discrimination_index)
+            for item in analysis.questions
+        ],
+        facility_thresholds=(FACILITY_TOO_HARD_BELOW, FACILITY_TOO_EASY_ABOVE),
+        discrimination_thresholds=(0.0, DISCRIMINATION_WEAK_BELOW),
+    )
+    return AnalysisCharts(scatter=scatter, histogram=charts.score_histogram(analysis.total_percentages))
+
+
+@dataclass(frozen=True)
+class ResponseCell:
+    """One learner's answer to one question: as "your answer" words it, and the mark (None: not answered)."""
+
+    answer: str
+    mark: float | None
+    max_mark: float
+
+
+@dataclass(frozen=True)
+class ResponseRow:
+    #: "Learner 1", "Learner 2"... in attempt order: the table is anonymous, whoever may read it.
+    learner: str
+    finished_at: datetime
+    total: float
+    cells: list[ResponseCell]
+
+
+@dataclass(frozen=True)
+class ResponsesTable:
+    quiz: Quiz
+    questions: list[Question]
+    rows: list[ResponseRow]
+    max_mark: float
+
+
+def responses_table(quiz: Quiz) -> ResponsesTable:
+    """Each counted attempt (as ``item_analysis`` counts them) as a row, each question as a column.
+
+    The answer is the one of the try that earned the mark (``Behaviour.earning_try``), in the words the learner's
+    review uses (each kind's ``describe``). A fixed number of queries however many attempts.
+    """
+    attempts = list(Attempt.objects.first_completed().filter(quiz=quiz).order_by("finished_at", "pk"))
+    questions = questions_for_feedback(quiz.steps.values("pk"))
+    tries: dict[int, dict[int, list[Response]]] = defaultdict(lambda: defaultdict(list))
+    responses = (
+        Response.objects.filter(step_attempt__attempt__in=[a.pk for a in attempts])
+        .annotate(attempt_id=F("step_attempt__attempt_id"))
+        .order_by("try_number")
+    )
+    for response in responses:
+        tries[response.attempt_id][response.question_id].append(response)
+
+    rows = []
+    for number, attempt in enumerate(attempts, start=1):
+        behaviour = attempt.behaviour
+        cells = []
+        for question in questions:
+            max_mark = float(question.marks)
+            question_tries = tries[attempt.pk].get(question.pk)
+            if not question_tries:
+                cells.append(ResponseCell("", None, max_mark))
+                continue
+            pairs = [(r.try_number, r.fraction) for r in question_tries]
+            earned = behaviour.earning_try(pairs)
+            shown = next((r for r in question_tries if r.try_number == earned), question_tries[-1])
+            scratch = QuestionFeedback(question, shown.state, "", 1, 0.0, max_mark, [], [], attempt=attempt)
+            get_kind(question.kind).describe(question, shown.raw if isinstance(shown.raw, dict) else {}, scratch, shown)
+            cells.append(
+                ResponseCell("; ".join(scratch.your_answer), behaviour.question_mark(pairs, max_mark), max_mark)
+            )
+        total = sum(cell.mark for cell in cells if cell.mark is not None)
+        rows.append(ResponseRow(f"Learner {number}", attempt.finished_at, total, cells))
+    return ResponsesTable(quiz, questions, rows, sum(float(q.marks) for q in questions))
