@@ -19,7 +19,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from cases.models import Figure, KeyPoint, Section
-from quiz.analysis import item_analysis, responses_table
+from quiz.analysis import analysis_charts, item_analysis, responses_table
 from quiz.distractors import SMALL_SAMPLE_ATTEMPTS
 from quiz.exports import csv_download, responses_rows, statistics_rows
 from quiz.item_quality import all_rules, question_warnings, quiz_warnings
@@ -241,12 +241,14 @@ class QuizAdmin(CaseScopedMixin, admin.ModelAdmin):
         quiz = get_object_or_404(Quiz.objects.select_related("case"), pk=object_id)
         if not self.has_view_permission(request, quiz):
             raise PermissionDenied
+        analysis = item_analysis(quiz)
         context = {
             **self.admin_site.each_context(request),
             "title": f"Item analysis: {quiz}",
             "quiz": quiz,
             "opts": self.model._meta,
-            "analysis": item_analysis(quiz),
+            "analysis": analysis,
+            "charts": analysis_charts(analysis),
             "responses": responses_table(quiz),
             "small_sample_attempts": SMALL_SAMPLE_ATTEMPTS,
         }

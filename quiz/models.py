@@ -518,13 +518,21 @@ class AttemptQuerySet(models.QuerySet):
         """
         finished = self.model.objects.counted().filter(state=self.model.State.FINISHED, quiz=models.OuterRef("quiz"))
         earlier = finished.filter(finished_at__lt=models.OuterRef("finished_at"))
-        # Signed out, the same browser is the same learner; an attempt with no owner left is its own learner.
-        same_learner = models.Q(user__isnull=False, user=models.OuterRef("user")) | (
-            models.Q(user=None, owner_hash=models.OuterRef("owner_hash")) & ~models.Q(owner_hash="")
-        )
         return (
-            self.counted().filter(state=self.model.State.FINISHED).exclude(models.Exists(earlier.filter(same_learner)))
+            self.counted()
+            .filter(state=self.model.State.FINISHED)
+            .exclude(models.Exists(earlier.filter(same_learner_as_outer())))
         )
+
+
+def same_learner_as_outer() -> models.Q:
+    """Attempts by the learner of the outer query's attempt (for a subquery with ``OuterRef``).
+
+    Signed out, the same browser is the same learner; an attempt with no owner left is its own learner.
+    """
+    return models.Q(user__isnull=False, user=models.OuterRef("user")) | (
+        models.Q(user=None, owner_hash=models.OuterRef("owner_hash")) & ~models.Q(owner_hash="")
+    )
 
 
 class Attempt(models.Model):

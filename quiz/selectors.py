@@ -15,7 +15,18 @@ from cases.models import Figure, KeyPoint, Section
 from quiz.grading import State
 from quiz.kinds import get_kind
 from quiz.kinds.base import ShareGroup
-from quiz.models import AcceptedAnswer, Attempt, Option, Question, Quiz, Response, Step, StepAttempt, Zone
+from quiz.models import (
+    AcceptedAnswer,
+    Attempt,
+    Option,
+    Question,
+    Quiz,
+    Response,
+    Step,
+    StepAttempt,
+    Zone,
+    same_learner_as_outer,
+)
 from quiz.ownership import owner_hash
 from quiz.services import question_mark
 
@@ -457,18 +468,13 @@ def _first_attempts_of_others(attempt: Attempt):
     earlier = attempts.filter(
         Q(started_at__lt=OuterRef("started_at")) | Q(started_at=OuterRef("started_at"), pk__lt=OuterRef("pk"))
     )
-    # As Attempt.objects.first_completed: signed out, the same browser is the same learner, and an attempt
-    # with no owner left is its own learner.
-    same_learner = Q(user__isnull=False, user=OuterRef("user")) | (
-        Q(user=None, owner_hash=OuterRef("owner_hash")) & ~Q(owner_hash="")
-    )
     if attempt.user_id is not None:
         theirs = Q(user_id=attempt.user_id)
     elif attempt.owner_hash:
         theirs = Q(user=None, owner_hash=attempt.owner_hash)
     else:
         theirs = Q(pk=attempt.pk)
-    return attempts.exclude(Exists(earlier.filter(same_learner))).exclude(theirs).values("pk")
+    return attempts.exclude(Exists(earlier.filter(same_learner_as_outer()))).exclude(theirs).values("pk")
 
 
 def _steps_given_up(attempt: Attempt, responses: dict[int, list[Response]]) -> set[int]:
@@ -593,7 +599,7 @@ class StepPage:
         return context | extra
 
 
-def _step_url(attempt: Attempt, position: int) -> str:
+def step_url(attempt: Attempt, position: int) -> str:
     return reverse("quiz:step", kwargs={"token": attempt.token, "position": position})
 
 
@@ -630,7 +636,7 @@ def step_page(attempt: Attempt, position: int, *, now, submitting: bool = False)
     if position > current:
         return StepPage(
             attempt,
-            redirect_to=_step_url(attempt, current),
+            redirect_to=step_url(attempt, current),
             message="Finish this step first: the next one opens once it is answered.",
         )
     step_attempt = StepAttempt.objects.filter(attempt=attempt, step=step).first()
@@ -638,7 +644,7 @@ def step_page(attempt: Attempt, position: int, *, now, submitting: bool = False)
         if submitting:
             return StepPage(
                 attempt,
-                redirect_to=_step_url(attempt, current),
+                redirect_to=step_url(attempt, current),
                 message="This step is finished; your answers were already recorded and cannot change.",
             )
         return _committed_step_page(attempt, step, now)

@@ -123,10 +123,6 @@ def attempt_resume(request, token):
     return redirect("quiz:step", token=attempt.token, position=attempt.current_position)
 
 
-def _step_url(attempt: Attempt, position: int) -> str:
-    return reverse("quiz:step", kwargs={"token": attempt.token, "position": position})
-
-
 @never_cache
 def attempt_step(request, token, position):
     attempt = _attempt(request, token)
@@ -177,7 +173,7 @@ def _go_on(request, attempt: Attempt, result: SubmitResult):
     anchor = MESSAGES if told else STATUS
     if result.next_position is None:
         return redirect(reverse("quiz:review", kwargs={"token": attempt.token}) + STATUS)
-    return redirect(_step_url(attempt, result.next_position) + anchor)
+    return redirect(selectors.step_url(attempt, result.next_position) + anchor)
 
 
 def _tell(request, result: SubmitResult) -> bool:
@@ -211,7 +207,7 @@ def attempt_review(request, token):
         return blocked
     if not attempt.is_finished:
         messages.info(request, "The review opens when you have answered every step.")
-        return redirect(_step_url(attempt, attempt.current_position))
+        return redirect(selectors.step_url(attempt, attempt.current_position))
     now = timezone.now()
     quiz = attempt.quiz
     answers_visible = attempt.answers_visible(now)

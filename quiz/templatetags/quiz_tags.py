@@ -1,7 +1,6 @@
 from django import template
 from django.utils.html import format_html, format_html_join
 
-from quiz.analysis import analysis_charts
 from quiz.kinds.hotspot import figure_alt_text
 
 register = template.Library()
@@ -45,9 +44,3 @@ def svg_shape(shape, css_class):
     """``{% svg_shape zone.shape "class" %}``: a zone's outline (an SVG rect, ellipse or polygon) with a class."""
     attributes = format_html_join(" ", '{}="{}"', shape.attributes)
     return format_html('<{} {} class="{}"/>', shape.tag, attributes, css_class)
-
-
-@register.filter(name="analysis_charts")
-def analysis_charts_filter(analysis):
-    """``{% with charts=analysis|analysis_charts %}``: the item analysis page's charts (quiz.analysis)."""
-    return analysis_charts(analysis)
