@@ -3,7 +3,7 @@ from django.utils.html import format_html
 
 from cases.forms import FigureForm
 from cases.models import Case, Figure, KeyPoint, Reference, Section
-from cases.services import figure_attach_image
+from cases.services import figure_attach_upload
 
 
 def figure_preview(figure: Figure):
@@ -32,6 +32,14 @@ class FigureInline(admin.StackedInline):
     readonly_fields = ["preview"]
     fieldsets = [
         (None, {"fields": ["preview", "position", "label", "upload", "caption", "alt_text", "assessed_alt_text"]}),
+        (
+            "DICOM files",
+            {
+                "description": "Only for an image uploaded as a DICOM file: how it is turned into the picture "
+                "learners see.",
+                "fields": ["dicom_window", "dicom_frame"],
+            },
+        ),
         ("What it shows", {"fields": ["modality", "body_site", "is_illustration"]}),
         ("Provenance", {"fields": ["source", "licence", "consent_recorded"]}),
     ]
@@ -65,9 +73,9 @@ class KeyPointInline(admin.StackedInline):
 
 def attach_uploaded_images(forms):
     for form in forms:
-        image = getattr(form, "cleaned_data", {}).get("upload")
-        if image and form.instance.pk and not form.cleaned_data.get("DELETE"):
-            figure_attach_image(figure=form.instance, image=image)
+        upload = getattr(form, "cleaned_data", {}).get("upload")
+        if upload and form.instance.pk and not form.cleaned_data.get("DELETE"):
+            figure_attach_upload(figure=form.instance, upload=upload)
 
 
 @admin.register(Case)

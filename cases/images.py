@@ -122,8 +122,16 @@ def clean_upload(fileobj, *, max_bytes: int, max_pixels: int) -> CleanImage:
     except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError):
         raise ImageRejected(DAMAGED_MESSAGE) from None
     # Checked on the upright size: a sideways photograph's renditions are made the right way up.
+    return clean_pixels(rgb, source_format)
+
+
+def clean_pixels(image: Image.Image, source_format: str) -> CleanImage:
+    """The last step of every upload, also for DICOM (cases.dicom): an RGB copy of the pixels alone.
+
+    A new image built from the pixel bytes carries no info dict: no EXIF, XMP, ICC or comment.
+    """
+    rgb = image.convert("RGB")
     check_encodable(*rgb.size)
-    # A new image built from the pixel bytes alone carries no info dict: no EXIF, XMP, ICC or comment.
     pixels_only = Image.frombytes("RGB", rgb.size, rgb.tobytes())
     return CleanImage(image=pixels_only, source_format=source_format)
 
@@ -209,14 +217,31 @@ def _to_srgb_rgb(image: Image.Image) -> Image.Image:
         except (ImageCms.PyCMSError, OSError, ValueError):
             pass  # a broken profile: keep the pixels as they are
     if image.mode in ("I;16", "I;16B", "I;16L", "I"):
-        # 16-bit greyscale (common for radiographs): scale down to 8 bits rather than clip.
-        image = image.convert("I").point(lambda value: value / 256).convert("L")
+        image = stretch_to_8_bit(image)
     rgb = image.convert("RGB")
     if alpha is None:
         return rgb
     background = Image.new("RGB", rgb.size, (255, 255, 255))
     background.paste(rgb, mask=alpha)
     return background
+
+
+def stretch_to_8_bit(image: Image.Image) -> Image.Image:
+    """Map a greyscale image of more than 8 bits onto 0..255 by its own range: darkest black, brightest white.
+
+    Not by the bit depth: a 12-bit radiograph saved as a 16-bit PNG uses 0..4095 of 0..65,535, and dividing
+    by 256 would leave it almost black. Not a percentile window either (as ImageJ's "auto" contrast uses):
+    the brightest few pixels of a radiograph are often the finding itself (a calcification, a foreign
+    body), and a window that clips them would show them as a flat white blob. A flat image is mid-grey.
+    """
+    wide = image.convert("I")
+    low, high = wide.getextrema()
+    if high <= low:
+        return Image.new("L", image.size, 128)
+    scale = 255 / (high - low)
+    # Pillow's point() on an "I" image applies value * scale + offset in one pass, without numpy; the 0.5
+    # rounds rather than truncates, so the brightest pixel is 255, not 254.
+    return wide.point(lambda value: value * scale + (0.5 - low * scale)).convert("L")
 
 
 def _encode(image: Image.Image, image_format: str, quality: int) -> bytes:

@@ -1,6 +1,7 @@
 """What a teaching case is made of: the case, its sections, figures, references and key points."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -192,6 +193,14 @@ class Figure(models.Model):
         RADIOGRAPH = "radiograph", "Radiograph"
         OTHER = "other", "Other"
 
+    class Window(models.TextChoices):
+        # The keys and CT values are those of cases.dicom.WINDOWS and CT_PRESETS (a test keeps them equal).
+        FROM_FILE = "file", "From the file (the full pixel range if the file has no window)"
+        FULL_RANGE = "range", "Full range (darkest pixel black, brightest white)"
+        SOFT_TISSUE = "soft_tissue", "CT soft tissue (width 350, level 50 HU)"
+        BONE = "bone", "CT bone (width 2000, level 500 HU)"
+        LUNG = "lung", "CT lung (width 1600, level −600 HU)"
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="figures", verbose_name="case")
     position = models.PositiveSmallIntegerField("position", help_text="Order among the case's figures: 1 comes first.")
     label = models.CharField(
@@ -240,8 +249,28 @@ class Figure(models.Model):
         default=False,
         help_text="Tick only when the patient's consent to use this image for teaching is on record.",
     )
+    # How a DICOM upload is turned into the figure's image (cases.dicom); ignored for JPEG, PNG and WebP.
+    dicom_window = models.CharField(
+        "DICOM window",
+        max_length=20,
+        choices=Window,
+        default=Window.FROM_FILE,
+        help_text="For a DICOM file only: which range of grey levels to show. 'From the file' uses the window "
+        "the scanner or PACS stored with the image. The CT presets fit CT images only. Changing it re-renders "
+        "the stored DICOM file; no new upload is needed.",
+    )
+    dicom_frame = models.PositiveIntegerField(
+        "DICOM frame",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="For a DICOM file with several frames (a stack of slices or a cine loop): which frame to "
+        "show, counted from 1. Left blank, the middle frame is shown.",
+    )
     # Set by the image pipeline (cases.services.figure_attach_image), never typed in.
     master_name = models.CharField(max_length=300, blank=True, editable=False)
+    # The de-identified DICOM file the image was rendered from, in private storage; never served.
+    dicom_name = models.CharField(max_length=300, blank=True, editable=False)
     width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     height = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
@@ -295,6 +324,10 @@ class Figure(models.Model):
     @property
     def has_image(self) -> bool:
         return bool(self.master_name)
+
+    @property
+    def is_from_dicom(self) -> bool:
+        return bool(self.dicom_name)
 
 
 class FigureRendition(models.Model):

@@ -50,7 +50,8 @@ def referenced_names() -> dict[str, set[str]]:
     """The names the database refers to, per storage alias."""
     return {
         "default": set(FigureRendition.objects.exclude(file="").values_list("file", flat=True)),
-        "figure_masters": set(Figure.objects.exclude(master_name="").values_list("master_name", flat=True)),
+        "figure_masters": set(Figure.objects.exclude(master_name="").values_list("master_name", flat=True))
+        | set(Figure.objects.exclude(dicom_name="").values_list("dicom_name", flat=True)),
     }
 
 
