@@ -8,7 +8,7 @@ DEV := DJANGO_DEBUG=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help run test test-postgres browser-tools lint format check demo migrate install install-dev clean bench
+.PHONY: help run test test-postgres browser-tools lint format check demo migrate install install-dev clean bench bench-analysis
 
 help:
 	@echo "make run            set up .venv, migrate, load the demo case and serve http://$(HOST):$(PORT)/"
@@ -18,6 +18,7 @@ help:
 	@echo "make format         reformat the code with ruff"
 	@echo "make check          Django's system checks"
 	@echo "make bench          performance benchmark with gunicorn and PostgreSQL (docs/performance.md)"
+	@echo "make bench-analysis time and queries of the item-analysis page with 1,000 attempts (PostgreSQL)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11 (or newer).")'
@@ -78,6 +79,14 @@ BENCH_ARGS ?=
 bench: install-dev
 	bash bench/setup_tools.sh
 	BENCH_DATABASE_URL="$(BENCH_DATABASE_URL)" $(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# The item-analysis page of a quiz with 1,000 finished attempts: its time and query count (docs/performance.md).
+# Its own database, dropped and created again each run. Options: BENCH_ANALYSIS_ARGS, e.g. "--attempts 2000".
+BENCH_ANALYSIS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/calcinosis_bench_analysis
+BENCH_ANALYSIS_ARGS ?=
+
+bench-analysis: install-dev
+	BENCH_DATABASE_URL="$(BENCH_ANALYSIS_DATABASE_URL)" $(BIN)/python -m bench.analysis $(BENCH_ANALYSIS_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

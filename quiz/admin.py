@@ -11,15 +11,25 @@ import json
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Avg, Count, Q
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from cases.models import Figure, KeyPoint, Section
-from quiz.analysis import analysis_charts, item_analysis, responses_table
+from quiz.analysis import (
+    NO_FILTER,
+    RESPONSES_PER_PAGE,
+    AttemptFilterForm,
+    analysis_charts,
+    cohort_calibration,
+    counted_attempts,
+    item_analysis,
+    responses_table,
+)
 from quiz.distractors import SMALL_SAMPLE_ATTEMPTS
 from quiz.exports import csv_download, responses_rows, statistics_rows
 from quiz.item_quality import all_rules, question_warnings, quiz_warnings
@@ -148,7 +158,7 @@ class QuizAdmin(CaseScopedMixin, admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["case", "title", "slug", "introduction", "mode", "status"]}),
         ("Objectives and take-home points", {"fields": ["objectives", "summary_points"]}),
-        ("Practice", {"fields": ["max_tries", "penalty_per_try"]}),
+        ("Practice", {"fields": ["max_tries", "penalty_per_try", "practice_certainty"]}),
         ("Exam", {"fields": ["attempts_allowed", "review_after", "opens_at", "closes_at"]}),
     ]
     change_form_template = "admin/quiz/quiz/change_form.html"
@@ -207,6 +217,11 @@ class QuizAdmin(CaseScopedMixin, admin.ModelAdmin):
             path("<int:object_id>/item-quality/", item_quality, name="quiz_quiz_item_quality"),
             path("<int:object_id>/item-analysis/", analysis, name="quiz_quiz_item_analysis"),
             path(
+                "<int:object_id>/item-analysis/responses/",
+                self.admin_site.admin_view(self.item_analysis_responses_view),
+                name="quiz_quiz_item_analysis_responses",
+            ),
+            path(
                 "<int:object_id>/item-analysis/responses.csv",
                 self.admin_site.admin_view(self.item_analysis_responses_csv_view),
                 name="quiz_quiz_item_analysis_responses_csv",
@@ -238,21 +253,60 @@ class QuizAdmin(CaseScopedMixin, admin.ModelAdmin):
 
     def item_analysis_view(self, request, object_id):
         """How learners' first attempts went, question by question and option by option (quiz.analysis)."""
-        quiz = get_object_or_404(Quiz.objects.select_related("case"), pk=object_id)
-        if not self.has_view_permission(request, quiz):
-            raise PermissionDenied
-        analysis = item_analysis(quiz)
+        quiz = self._analysed_quiz(request, object_id)
+        form = AttemptFilterForm(request.GET or None)
         context = {
             **self.admin_site.each_context(request),
             "title": f"Item analysis: {quiz}",
             "quiz": quiz,
             "opts": self.model._meta,
-            "analysis": analysis,
-            "charts": analysis_charts(analysis),
-            "responses": responses_table(quiz),
+            "filter_form": form,
             "small_sample_attempts": SMALL_SAMPLE_ATTEMPTS,
         }
+        if form.is_bound and not form.is_valid():
+            # The figures of a filter that could not be read would mislead: the form's errors are shown instead.
+            return TemplateResponse(request, "admin/quiz/item_analysis.html", context, status=400)
+        analysis = item_analysis(quiz, form.attempt_filter() if form.is_bound else NO_FILTER)
+        context |= {
+            "analysis": analysis,
+            "charts": analysis_charts(analysis),
+            "calibration": cohort_calibration(quiz, analysis.attempt_filter),
+        }
         return TemplateResponse(request, "admin/quiz/item_analysis.html", context)
+
+    def item_analysis_responses_view(self, request, object_id):
+        """The learners' responses, a page of attempts at a time (the CSV download has them all)."""
+        quiz = self._analysed_quiz(request, object_id)
+        form = AttemptFilterForm(request.GET or None)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Learners' responses: {quiz}",
+            "quiz": quiz,
+            "opts": self.model._meta,
+            "filter_form": form,
+        }
+        if form.is_bound and not form.is_valid():
+            return TemplateResponse(request, "admin/quiz/item_analysis_responses.html", context, status=400)
+        attempt_filter = form.attempt_filter() if form.is_bound else NO_FILTER
+        # get_page() turns a page number that is not one (or is past the end) into the nearest page.
+        page = Paginator(counted_attempts(quiz, attempt_filter), RESPONSES_PER_PAGE).get_page(request.GET.get("page"))
+        offset = (page.number - 1) * RESPONSES_PER_PAGE
+        context |= {
+            "attempt_filter": attempt_filter,
+            "page": page,
+            "responses": responses_table(quiz, attempt_filter, offset=offset, limit=RESPONSES_PER_PAGE),
+        }
+        return TemplateResponse(request, "admin/quiz/item_analysis_responses.html", context)
+
+    def _attempt_filter(self, request):
+        """The item-analysis filter of the request's query string; a 400 response when it can not be read."""
+        form = AttemptFilterForm(request.GET or None)
+        if not form.is_bound:
+            return NO_FILTER, None
+        if not form.is_valid():
+            problems = " ".join(str(e) for errors in form.errors.values() for e in errors)
+            return None, HttpResponseBadRequest(f"The filter could not be read: {problems}", content_type="text/plain")
+        return form.attempt_filter(), None
 
     def _analysed_quiz(self, request, object_id):
         quiz = get_object_or_404(Quiz.objects.select_related("case"), pk=object_id)
@@ -263,12 +317,18 @@ class QuizAdmin(CaseScopedMixin, admin.ModelAdmin):
     def item_analysis_responses_csv_view(self, request, object_id):
         """The responses table of the item analysis (quiz.analysis.responses_table) as a CSV download."""
         quiz = self._analysed_quiz(request, object_id)
-        return csv_download(f"{quiz.slug}-responses.csv", responses_rows(responses_table(quiz)))
+        attempt_filter, bad_request = self._attempt_filter(request)
+        if bad_request:
+            return bad_request
+        return csv_download(f"{quiz.slug}-responses.csv", responses_rows(responses_table(quiz, attempt_filter)))
 
     def item_analysis_statistics_csv_view(self, request, object_id):
         """The quiz's and the questions' statistics of the item analysis as a CSV download."""
         quiz = self._analysed_quiz(request, object_id)
-        return csv_download(f"{quiz.slug}-statistics.csv", statistics_rows(item_analysis(quiz)))
+        attempt_filter, bad_request = self._attempt_filter(request)
+        if bad_request:
+            return bad_request
+        return csv_download(f"{quiz.slug}-statistics.csv", statistics_rows(item_analysis(quiz, attempt_filter)))
 
 
 # --- Step --------------------------------------------------------------------------------------

@@ -12,9 +12,11 @@ splits a question into sub-parts, each with response classes (the model response
 true/false statement's answer, "other"), counts how many attempts gave each actual response and shows the
 credit it earned; a class nobody chose still gets a row with count 0 (moodle/moodle
 ``question/classes/statistics/responses/analysis_for_class.php``, ``data_for_question_response_table``, and
-``analyser.php`` beside it). Here the caller turns a response into *choice keys* (option keys ticked;
-``"statement:true"`` for a true/false statement; zone keys hit; the accepted-answer key matched, or
-``"other"``) and lists every possible key, so unchosen ones get their row too. To each row we add two
+``analyser.php`` beside it). Here each question kind turns a response into *choice keys*
+(``QuestionKind.analysis_choices``: option keys ticked; ``"statement:true"`` for a true/false statement;
+``"stem:choice"`` for a match; ``"a>b"`` for neighbours in an order; zone keys marked, or a mark outside them
+all; the accepted answer matched, or none) and lists every possible key (``QuestionKind.analysis_rows``), so
+unchosen ones get their row too. To each row we add two
 classical item-analysis columns Moodle's table lacks:
 
 - the share of the *top* and *bottom third* of learners by quiz total who chose it (the upper/lower groups
@@ -35,6 +37,7 @@ questions testing it, worst first.
 ``SMALL_SAMPLE_ATTEMPTS`` attempts are shown with a percentile-bootstrap 95 % interval.
 """
 
+import bisect
 import math
 import random
 from collections import defaultdict
@@ -59,6 +62,12 @@ UNCHOSEN_DISTRACTOR_MAX_SHARE = 0.0
 #: margin attracts the stronger learners: the option may be defensible, or the key wrong.
 DISTRACTOR_ATTRACTS_TOP = "distractor-attracts-top"
 DISTRACTOR_ATTRACTS_TOP_MARGIN = 0.0
+
+#: Flag: a right option (or key: a true/false answer, a target, a right match) whose share in the bottom third
+#: exceeds its share in the top third by more than this margin: weaker learners find it, stronger ones do not.
+#: The key may be wrong, or the stronger learners know something the question did not expect.
+RIGHT_ATTRACTS_BOTTOM = "right-attracts-bottom"
+RIGHT_ATTRACTS_BOTTOM_MARGIN = 0.0
 
 #: Below this many attempts, facility and discrimination are shown with a bootstrap interval.
 SMALL_SAMPLE_ATTEMPTS = 30
@@ -166,9 +175,12 @@ def thirds(totals: Sequence[float]) -> tuple[list[int], list[int]]:
     tied across the boundary are all left out, so a group can be smaller than k (even empty when everyone
     scored the same), but membership never depends on the order the attempts come in.
     """
-    k = len(totals) // 3
-    top = [i for i, t in enumerate(totals) if sum(1 for u in totals if u >= t) <= k]
-    bottom = [i for i, t in enumerate(totals) if sum(1 for u in totals if u <= t) <= k]
+    n = len(totals)
+    k = n // 3
+    ordered = sorted(totals)
+    # #{u >= t} = n - #{u < t}; #{u <= t} = #{u <= t}: counted by bisection, so a thousand learners are quick.
+    top = [i for i, t in enumerate(totals) if n - bisect.bisect_left(ordered, t) <= k]
+    bottom = [i for i, t in enumerate(totals) if bisect.bisect_right(ordered, t) <= k]
     return top, bottom
 
 
@@ -190,6 +202,7 @@ def distractor_table(
     choices: Sequence[str],
     right: Collection[str],
     question_share: float,
+    unauthored: Collection[str] = (),
 ) -> DistractorTable:
     """Per choice: count and share, share in the top and bottom thirds, point-biserial with the rest of the quiz.
 
@@ -199,8 +212,11 @@ def distractor_table(
     quiz is ``total - question_share * fraction`` (see ``rest_of_quiz``).
 
     Flags (constants above): ``UNCHOSEN_DISTRACTOR`` when a distractor's share <= ``UNCHOSEN_DISTRACTOR_MAX_SHARE``
-    (and there is at least one learner); ``DISTRACTOR_ATTRACTS_TOP`` when top share - bottom share >
-    ``DISTRACTOR_ATTRACTS_TOP_MARGIN`` (both groups non-empty).
+    (and there is at least one learner), unless it is listed in ``unauthored`` (rows nobody wrote as a
+    distractor, such as a catch-all "no accepted answer"; chosen keys that were not listed count as such);
+    ``DISTRACTOR_ATTRACTS_TOP`` when a distractor's top share - bottom share > ``DISTRACTOR_ATTRACTS_TOP_MARGIN``;
+    ``RIGHT_ATTRACTS_BOTTOM`` when a right row's bottom share - top share > ``RIGHT_ATTRACTS_BOTTOM_MARGIN`` (both
+    groups non-empty for these two).
     """
     n = len(responses)
     listed = list(dict.fromkeys(choices))
@@ -217,7 +233,7 @@ def distractor_table(
         bottom_share = _share(sum(1 for i in bottom if chose[i]), len(bottom))
         is_right = key in right
         flags = []
-        if not is_right and n and share <= UNCHOSEN_DISTRACTOR_MAX_SHARE:
+        if not is_right and n and share <= UNCHOSEN_DISTRACTOR_MAX_SHARE and key not in unauthored:
             flags.append(UNCHOSEN_DISTRACTOR)
         if (
             not is_right
@@ -226,6 +242,13 @@ def distractor_table(
             and top_share - bottom_share > DISTRACTOR_ATTRACTS_TOP_MARGIN
         ):
             flags.append(DISTRACTOR_ATTRACTS_TOP)
+        if (
+            is_right
+            and top_share is not None
+            and bottom_share is not None
+            and bottom_share - top_share > RIGHT_ATTRACTS_BOTTOM_MARGIN
+        ):
+            flags.append(RIGHT_ATTRACTS_BOTTOM)
         rows.append(
             ChoiceRow(
                 key=key,
@@ -348,3 +371,39 @@ def bootstrap_interval(
     return Interval(
         estimate=estimate, low=order_statistic(alpha / 2), high=order_statistic(1 - alpha / 2), resamples_used=used
     )
+
+
+def thirds_difference(responses: Sequence[Response], key: str) -> float | None:
+    """Share of the top third who chose ``key`` minus the share of the bottom third; None when a third is empty.
+
+    The statistic behind ``DISTRACTOR_ATTRACTS_TOP`` (flagged above 0) and ``RIGHT_ATTRACTS_BOTTOM`` (below 0).
+    """
+    top, bottom = thirds([r.total for r in responses])
+    if not top or not bottom:
+        return None
+    top_share = sum(1 for i in top if key in responses[i].choices) / len(top)
+    bottom_share = sum(1 for i in bottom if key in responses[i].choices) / len(bottom)
+    return top_share - bottom_share
+
+
+#: The flags that compare the thirds, each with the side of 0 its difference (``thirds_difference``) falls on.
+THIRDS_FLAGS = {DISTRACTOR_ATTRACTS_TOP: 1, RIGHT_ATTRACTS_BOTTOM: -1}
+
+
+def uncertain_flags(responses: Sequence[Response], table: DistractorTable, **bootstrap) -> dict[str, set[str]]:
+    """Key -> the flags comparing the thirds whose bootstrap 95 % interval of the difference reaches 0.
+
+    Such a flag is shown as a possibility ("may"): resampling the same learners could as well reverse it.
+    Computed only below ``SMALL_SAMPLE_ATTEMPTS`` attempts, as the question's intervals are (and for the same
+    reason: the percentile bootstrap costs a thousand recomputations of the thirds per flag). A difference
+    the bootstrap can not estimate (every resample with an empty third) is uncertain too.
+    """
+    if not needs_interval(len(responses)):
+        return {}
+    uncertain: dict[str, set[str]] = {}
+    for row in table.rows:
+        for flag in set(row.flags) & set(THIRDS_FLAGS):
+            interval = bootstrap_interval(responses, lambda rs, key=row.key: thirds_difference(rs, key), **bootstrap)
+            if interval is None or interval.low <= 0 <= interval.high:
+                uncertain.setdefault(row.key, set()).add(flag)
+    return uncertain

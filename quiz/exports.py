@@ -54,6 +54,7 @@ def statistics_rows(analysis: ItemAnalysis) -> list[list]:
     stats = analysis.statistics
     rows = [
         ["Quiz", str(analysis.quiz)],
+        ["Learners", f"first attempts {analysis.attempt_filter.description or 'of every learner'}"],
         ["Attempts counted", stats.attempt_count],
         ["Max mark", stats.max_mark],
         ["Mean", _figure(stats.mean, 3)],

@@ -11,8 +11,28 @@ from dataclasses import dataclass, field
 from django import forms
 from django.utils.crypto import salted_hmac
 
+from quiz.behaviours import CBM_RIGHT, CBM_WRONG, Certainty
 from quiz.kinds import QuestionKind, get_kind
 from quiz.models import Attempt, Option, Question
+
+
+def _marks_in_words(multiple: int) -> str:
+    if multiple == 0:
+        return "no marks"
+    if multiple > 0:
+        return "the question's marks" if multiple == 1 else f"{multiple} times its marks"
+    return f"loses {-multiple} times its marks"
+
+
+#: The certainty choices as a learner reads them: the level, and what it costs (``behaviours.CBM_RIGHT/WRONG``).
+CERTAINTY_CHOICES = [
+    (
+        str(level.value),
+        f"{level.label}: right earns {_marks_in_words(CBM_RIGHT[level])}; wrong "
+        + ("earns no marks" if CBM_WRONG[level] == 0 else _marks_in_words(CBM_WRONG[level])),
+    )
+    for level in Certainty
+]
 
 
 def token(attempt: Attempt, question: Question, key: str) -> str:
@@ -32,6 +52,9 @@ class QuestionPart:
     items: list[Option] = field(default_factory=list)
     image: object = None
     marks: list[tuple[float, float]] = field(default_factory=list)
+    # Under certainty-based marking: the name of the field saying how sure the learner is (kept apart from the
+    # kind's fields, which the kind reads its answer from).
+    certainty_field: str = ""
 
     @property
     def kind(self) -> QuestionKind:
@@ -56,7 +79,23 @@ class StepForm(forms.Form):
         for number, question in enumerate(questions, start=1):
             part = QuestionPart(question, number)
             part.kind.add_fields(self, part)
+            if attempt.behaviour.uses_certainty:
+                self.add_certainty_field(part)
             self.parts.append(part)
+
+    def add_certainty_field(self, part: QuestionPart) -> None:
+        """How sure the learner is of their answer to this question: required, low, medium or high."""
+        part.certainty_field = f"{part.prefix}-certainty"
+        self.fields[part.certainty_field] = forms.TypedChoiceField(
+            label=f"How sure are you of your answer to question {part.number}?",
+            choices=CERTAINTY_CHOICES,
+            coerce=int,
+            widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+            error_messages={
+                "required": f"Say how sure you are of your answer to question {part.number}: low, medium or high.",
+                "invalid_choice": f"Choose low, medium or high for question {part.number}.",
+            },
+        )
 
     # --- what the kinds build their fields with -------------------------------------------------
 
@@ -96,10 +135,13 @@ class StepForm(forms.Form):
     def fill_from_responses(self, responses) -> None:
         """Pre-fill the form with the learner's previous try, so they can change what was wrong."""
         raw_by_question = {r.question_id: r.raw for r in responses}
+        certainty_by_question = {r.question_id: getattr(r, "certainty", None) for r in responses}
         for part in self.parts:
             raw = raw_by_question.get(part.question.pk)
             if isinstance(raw, dict):
                 part.kind.fill_initial(self, part, raw)
+            if part.certainty_field and certainty_by_question.get(part.question.pk):
+                self.initial[part.certainty_field] = str(certainty_by_question[part.question.pk])
 
     def posted_data(self) -> dict:
         """What a browser posts for the form as pre-filled: for the load benchmark and tests."""
@@ -117,6 +159,14 @@ class StepForm(forms.Form):
             if problem:
                 self.add_error(part.field_names[0], problem)
         return cleaned
+
+    def certainties(self) -> dict[int, int]:
+        """Question id -> how sure the learner said they were (``behaviours.Certainty``); empty without CBM."""
+        return {
+            part.question.pk: self.cleaned_data[part.certainty_field]
+            for part in self.parts
+            if part.certainty_field and self.cleaned_data.get(part.certainty_field)
+        }
 
     def raw_responses(self) -> dict[int, dict]:
         """Question id -> the raw answer, in stable keys, as it is stored."""

@@ -18,7 +18,7 @@ from django.utils.functional import cached_property
 
 from cases.markup import render_markdown
 from cases.models import Case, Figure, KeyPoint, Section
-from quiz.behaviours import Behaviour, for_quiz, from_rules
+from quiz.behaviours import Behaviour, Certainty, for_quiz, from_rules
 
 
 class Status(models.TextChoices):
@@ -36,6 +36,7 @@ class Quiz(models.Model):
     class Mode(models.TextChoices):
         PRACTICE = "practice", "Practice: feedback after each step, several tries"
         EXAM = "exam", "Exam: one try per step, feedback only at the end"
+        CBM = "cbm", "Certainty-based marking: one try per step, learners say how sure they are, feedback at the end"
 
     class ReviewAfter(models.TextChoices):
         ATTEMPT = "attempt", "Right after their attempt"
@@ -70,7 +71,9 @@ class Quiz(models.Model):
         choices=Mode,
         default=Mode.PRACTICE,
         help_text="Practice shows feedback after each step and allows several tries; exam allows one try per "
-        "step and shows feedback only at the end.",
+        "step and shows feedback only at the end. Certainty-based marking allows one try per step: with each "
+        "answer learners say how sure they are (right: 1, 2 or 3 times the marks; wrong: 0, -2 or -6 times), and "
+        "they see the answers when the review setting below allows.",
     )
     max_tries = models.PositiveSmallIntegerField(
         "tries per step (practice)",
@@ -85,6 +88,12 @@ class Quiz(models.Model):
         default=0.333,
         help_text="Fraction of a question's marks lost for each try after the first, e.g. 0.333 = a third.",
     )
+    practice_certainty = models.BooleanField(
+        "learners may add certainty (practice)",
+        default=False,
+        help_text="In practice mode, let learners choose to say how sure they are of each answer when they start "
+        "an attempt. Their attempt then has one try per step, marked for certainty, with feedback after each step.",
+    )
     attempts_allowed = models.PositiveSmallIntegerField(
         "attempts allowed (exam)",
         default=1,
@@ -92,12 +101,12 @@ class Quiz(models.Model):
         help_text="In exam mode, how many attempts each learner may make. Practice mode allows any number.",
     )
     review_after = models.CharField(
-        "learners see the answers (exam)",
+        "learners see the answers (exam, certainty-based)",
         max_length=20,
         choices=ReviewAfter,
         default=ReviewAfter.ATTEMPT,
-        help_text="In exam mode, when learners may see the expected answers and the published reasoning. Until "
-        "then they see their score only. Practice mode shows them after each step.",
+        help_text="In exam and certainty-based mode, when learners may see the expected answers and the published "
+        "reasoning. Until then they see their score only. Practice mode shows them after each step.",
     )
     opens_at = models.DateTimeField(
         "opens", null=True, blank=True, help_text="Optional: learners cannot start the quiz before this time."
@@ -165,7 +174,8 @@ class Quiz(models.Model):
             raise ValidationError({"penalty_per_try": "Give a fraction between 0 and 1."})
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValidationError({"closes_at": "The closing time must come after the opening time."})
-        if self.mode == self.Mode.EXAM and self.review_after == self.ReviewAfter.CLOSE and not self.closes_at:
+        deferred = self.mode in (self.Mode.EXAM, self.Mode.CBM)
+        if deferred and self.review_after == self.ReviewAfter.CLOSE and not self.closes_at:
             raise ValidationError(
                 {"closes_at": "Set a closing time, or choose another time for learners to see the answers."}
             )
@@ -647,6 +657,13 @@ class Response(models.Model):
     state = models.CharField(max_length=30)
     credits = models.JSONField(default=list, help_text="What earned or lost credit, from the grader.")
     grader_version = models.PositiveSmallIntegerField()
+    certainty = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        choices=[(level.value, level.label) for level in Certainty],
+        help_text="Certainty-based marking: how sure the learner said they were (1 low, 2 medium, 3 high, as "
+        "Moodle's C=1 to 3). Empty under other rules.",
+    )
     submitted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -12,6 +12,8 @@ from django.http import Http404
 from django.urls import reverse
 
 from cases.models import Figure, KeyPoint, Section
+from quiz.behaviours import Certainty
+from quiz.calibration import CertaintySummary, LevelCalibration, calibrate, summarise
 from quiz.grading import State
 from quiz.kinds import get_kind
 from quiz.kinds.base import ShareGroup
@@ -263,6 +265,12 @@ class QuestionFeedback:
     attempt: Attempt | None = None
     # How other learners answered (answer_shares); None while too few have.
     shares: "AnswerShares | None" = None
+    # Certainty-based marking: how sure the learner said they were of the answer (behaviours.Certainty), else None.
+    certainty: int | None = None
+
+    @property
+    def certainty_label(self) -> str:
+        return Certainty(self.certainty).label if self.certainty else ""
 
     @property
     def shows_figure(self) -> bool:
@@ -351,6 +359,7 @@ def question_feedback(
         expected_answer=[],
         answer_try=answer_try or 0,
         attempt=attempt,
+        certainty=shown.certainty if shown is not None and behaviour.uses_certainty else None,
     )
     feedback.other_tries = [
         OtherTry(
@@ -676,3 +685,66 @@ def _committed_step_page(attempt: Attempt, step: Step, now) -> StepPage:
         review=step_reviews(attempt, [step])[0] if show_feedback else None,
         next_position=None if attempt.is_finished else attempt.current_position,
     )
+
+
+# --- certainty-based marking -------------------------------------------------------------------------------
+
+
+def certainty_summary(attempt: Attempt) -> CertaintySummary | None:
+    """A finished attempt's certainty-based summary: average CBM mark, accuracy, and calibration per level.
+
+    None for an attempt not run under certainty-based marking. Counts the questions ``attempt_totals`` counts
+    (those still asked, and those this attempt answered); each by the certainty and grader's fraction of its
+    one try, weighted by its marks, as Moodle's ``qbehaviour_deferredcbm::summarise_usage`` does.
+    """
+    if not attempt.behaviour.uses_certainty:
+        return None
+    responses = Response.objects.filter(step_attempt__attempt=attempt).only(
+        "question_id", "try_number", "fraction", "certainty"
+    )
+    latest: dict[int, Response] = {}
+    for response in responses.order_by("try_number"):
+        latest[response.question_id] = response
+    questions = Question.objects.filter(step__quiz_id=attempt.quiz_id).filter(
+        Q(withdrawn=False, step__withdrawn=False) | Q(pk__in=list(latest))
+    )
+    answers = []
+    for question_id, marks in questions.values_list("pk", "marks"):
+        response = latest.get(question_id)
+        if response is None:
+            answers.append((None, None, float(marks)))
+        else:
+            answers.append((response.certainty, response.fraction, float(marks)))
+    return summarise(answers)
+
+
+def _calibration_of(responses) -> list[LevelCalibration]:
+    """Calibration per level of the given responses with a certainty, weighted by their questions' marks."""
+    rows = responses.filter(certainty__isnull=False).values_list("certainty", "fraction", "question__marks")
+    return calibrate((certainty, fraction, float(marks)) for certainty, fraction, marks in rows)
+
+
+def calibration_for_user(user, now) -> list[LevelCalibration]:
+    """A learner's calibration across every finished attempt they made with certainty (previews aside), on any
+    case: how often they were right at each level of certainty. Only attempts whose answers are open to them
+    count (``Attempt.answers_visible``): the counts would otherwise tell what an exam keeps back. Empty counts
+    for a signed-out visitor."""
+    if user is None or not user.is_authenticated:
+        return calibrate([])
+    attempts = Attempt.objects.filter(user=user, state=Attempt.State.FINISHED, is_preview=False).select_related("quiz")
+    visible = [attempt.pk for attempt in attempts if attempt.answers_visible(now)]
+    return _calibration_of(Response.objects.filter(step_attempt__attempt__in=visible))
+
+
+def calibration_for_quiz(quiz: Quiz, attempts=None) -> list[LevelCalibration]:
+    """A cohort's calibration on one quiz, for its educators: every answer given with a certainty in
+    ``attempts`` (a queryset or list of attempts; default each learner's first finished attempt, previews never).
+    Answers to this quiz only, even if ``attempts`` holds others."""
+    if attempts is None:
+        attempts = Attempt.objects.filter(quiz=quiz).first_completed()
+    if isinstance(attempts, (list, tuple)):
+        attempts = [a.pk for a in attempts]
+    else:
+        attempts = attempts.values("pk")
+    responses = Response.objects.filter(step_attempt__attempt__in=attempts, step_attempt__attempt__quiz=quiz)
+    return _calibration_of(responses)

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
+from quiz.behaviours import for_quiz
 from quiz.grading import State, get_grader
 from quiz.keys import grader_response, grading_key
 from quiz.kinds import KINDS
@@ -92,8 +93,19 @@ def attempts_left(*, quiz: Quiz, user) -> int | None:
     return max(0, quiz.attempts_allowed - used)
 
 
-def attempt_start(*, quiz: Quiz, user=None, owner_secret: str = "", is_preview: bool = False, now=None) -> Attempt:
+def attempt_start(
+    *,
+    quiz: Quiz,
+    user=None,
+    owner_secret: str = "",
+    is_preview: bool = False,
+    certainty: bool = False,
+    now=None,
+) -> Attempt:
     """Start an attempt for a learner (their account, or signed out their browser's owner secret).
+
+    ``certainty``: the learner chose to say how sure they are in a practice attempt; it counts only where the
+    quiz allows it (``behaviours.for_quiz``), and is then kept in the attempt's rules like the rest.
 
     Raises AttemptRefused outside the quiz's dates, for an exam without an account, and once a learner
     has used the exam's attempts. Educators' previews are never refused and never counted.
@@ -113,7 +125,7 @@ def attempt_start(*, quiz: Quiz, user=None, owner_secret: str = "", is_preview: 
             owner_hash="" if signed_in else owner_hash(owner_secret),
             mode=quiz.mode,
             # The rules are the attempt's own from now on: changing the quiz does not change them.
-            rules=quiz.behaviour.rules(),
+            rules=for_quiz(quiz, certainty=certainty).rules(),
             # So is the order its options are shown in: a reload, a retry or the review shows the same.
             orders=_draw_orders(quiz),
             is_preview=is_preview,
@@ -162,29 +174,46 @@ def attempts_claim(*, user, owner_secret: str) -> int:
 
 
 def question_mark(attempt: Attempt, responses: "list[Response]", marks: Decimal | float) -> float:
-    """Marks earned on one question under the attempt's rules (its behaviour)."""
-    return attempt.behaviour.question_mark([(r.try_number, r.fraction) for r in responses], float(marks))
+    """Marks earned on one question under the attempt's rules (its behaviour), with the certainty the learner
+    gave under certainty-based marking (one try, so the certainty of its response)."""
+    certainty = next((r.certainty for r in responses if r.certainty), None)
+    return attempt.behaviour.question_mark(
+        [(r.try_number, r.fraction) for r in responses], float(marks), certainty=certainty
+    )
 
 
 def _lock(attempt: Attempt) -> Attempt:
     return Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
 
 
-def step_submit(*, attempt: Attempt, step: Step, try_number: int, raw_responses: dict[int, dict]) -> SubmitResult:
+def step_submit(
+    *,
+    attempt: Attempt,
+    step: Step,
+    try_number: int,
+    raw_responses: dict[int, dict],
+    certainties: dict[int, int] | None = None,
+) -> SubmitResult:
     """Grade and record one try at a step. ``raw_responses`` maps question id to the raw answer.
 
+    ``certainties`` maps question id to how sure the learner said they were (``behaviours.Certainty``), kept
+    only when the attempt's rules use certainty. The step form requires one for every question; one missing
+    all the same counts as low, as Moodle assumes (``question_cbm::default_certainty``).
     The result says what happened and which step the learner sees next.
     """
     try:
         with transaction.atomic():
-            return _step_submit_locked(attempt, step, try_number, raw_responses)
+            return _step_submit_locked(attempt, step, try_number, raw_responses, certainties or {})
     except IntegrityError:
         # A concurrent request recorded this try between our check and our insert.
         return _stay(Outcome.DUPLICATE, step)
 
 
-def _step_submit_locked(attempt: Attempt, step: Step, try_number: int, raw_responses: dict[int, dict]) -> SubmitResult:
+def _step_submit_locked(
+    attempt: Attempt, step: Step, try_number: int, raw_responses: dict[int, dict], certainties: dict[int, int]
+) -> SubmitResult:
     attempt = _lock(attempt)
+    uses_certainty = attempt.behaviour.uses_certainty
     if _finish_if_closed(attempt, timezone.now()) or attempt.is_finished:
         return _stay(Outcome.FINISHED, step)
     if step.position > attempt.current_position:
@@ -212,6 +241,7 @@ def _step_submit_locked(attempt: Attempt, step: Step, try_number: int, raw_respo
                 state=grade.state.value,
                 credits=stored_credits(grade),
                 grader_version=grader.VERSION,
+                certainty=certainties.get(question.pk) if uses_certainty else None,
             )
         )
         all_correct = all_correct and grade.state == State.CORRECT
@@ -334,7 +364,9 @@ def attempt_totals(attempt: Attempt) -> tuple[Decimal, Decimal]:
     withdrawn: a learner's marks never depend on what an educator withdrew after they answered.
     """
     responses = list(
-        Response.objects.filter(step_attempt__attempt=attempt).only("question_id", "fraction", "try_number")
+        Response.objects.filter(step_attempt__attempt=attempt).only(
+            "question_id", "fraction", "try_number", "certainty"
+        )
     )
     answered = {r.question_id for r in responses}
     questions = Question.objects.filter(step__quiz_id=attempt.quiz_id).filter(

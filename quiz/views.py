@@ -77,7 +77,10 @@ def quiz_start(request, slug):
             return redirect_to_login(quiz.get_absolute_url())
         try:
             attempt = attempt_start(
-                quiz=quiz, user=request.user, owner_secret=owner_secret(request.session, create=True)
+                quiz=quiz,
+                user=request.user,
+                owner_secret=owner_secret(request.session, create=True),
+                certainty=request.POST.get("certainty") == "on",
             )
         except AttemptRefused as refusal:
             messages.warning(request, str(refusal))
@@ -153,6 +156,7 @@ def attempt_step(request, token, position):
             step=page.step,
             try_number=form.cleaned_data["try_number"],
             raw_responses=form.raw_responses(),
+            certainties=form.certainties(),
         )
         return _go_on(request, attempt, result)
     return render(request, page.template, page.context(form=form))
@@ -225,5 +229,7 @@ def attempt_review(request, token):
             "may_start_again": quiz.is_open(now) and left != 0,
             "attempts_left": left,
             "whole_case_open": hold is None,
+            # Certainty-based marking: average mark and accuracy always; the calibration only with the answers.
+            "certainty": selectors.certainty_summary(attempt),
         },
     )

@@ -226,6 +226,28 @@ class QuestionKind:
                 outcomes.setdefault(str(credit.get("key", "")), []).append(str(credit["outcome"]))
         return outcomes
 
+    # --- item analysis: the rows of the distractor table ----------------------------------------
+
+    def analysis_rows(self, question: Question) -> list["AnalysisRow"]:
+        """Every row of the question's distractor table (``quiz.distractors``), in the order the educator reads it.
+
+        A row is something a learner can choose: an option, a statement answered true or false, a stem matched
+        to a choice, a zone marked, an accepted answer. Empty: the kind has no table.
+        """
+        return []
+
+    def analysis_choices(self, question: Question, raw: Any, response) -> frozenset[str]:
+        """The ``analysis_rows`` keys one stored response chose, read from its raw answer and stored credits.
+
+        May hold keys that ``analysis_rows`` does not list (an adjacency nobody was meant to make): they get a row
+        of their own, labelled by ``analysis_label``.
+        """
+        return frozenset()
+
+    def analysis_label(self, question: Question, key: str) -> str:
+        """The label of a chosen key that ``analysis_rows`` does not list."""
+        return key
+
     # --- how others answered --------------------------------------------------------------------
 
     def share_groups(self, question: Question, responses: Sequence, attempt: Attempt | None = None) -> list:
@@ -240,6 +262,24 @@ class QuestionKind:
             return []
         share = share_percent(sum(1 for r in responses if r.state == State.CORRECT), len(responses))
         return [ShareGroup("", (ShareLine(f"{share}{PERCENT} got it fully right", share, True),))]
+
+
+# --- item analysis -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnalysisRow:
+    """One row of a distractor table: a thing a learner could choose, and whether the key says it is right.
+
+    ``authored``: whether the educator wrote it as something to choose, so that nobody choosing it says the
+    distractor does no work. Not so for the cells of a grid (a stem against each choice of an extended
+    matching question, where most wrong matches are meant to go unchosen) or a catch-all ("no accepted answer").
+    """
+
+    key: str
+    label: str
+    right: bool
+    authored: bool = True
 
 
 # --- how others answered: the lines shown, and their whole-number percentages ---------------------------

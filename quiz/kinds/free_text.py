@@ -6,8 +6,20 @@ Raw response (``RAW_VERSION`` 1): ``{"text": "<what the learner typed, stripped>
 from django import forms
 
 from quiz.grading import Outcome, free_text
-from quiz.kinds.base import ANSWERS, PERCENT, QuestionKind, ShareGroup, ShareLine, question_settings, shares_of_100
+from quiz.kinds.base import (
+    ANSWERS,
+    PERCENT,
+    AnalysisRow,
+    QuestionKind,
+    ShareGroup,
+    ShareLine,
+    question_settings,
+    shares_of_100,
+)
 from quiz.models import AcceptedAnswer
+
+#: The distractor-table row of a text that matched no accepted answer (not a slug, so never an answer's key).
+NO_ACCEPTED_ANSWER = "(none)"
 
 
 class FreeText(QuestionKind):
@@ -70,6 +82,25 @@ class FreeText(QuestionKind):
                 answer, answer.fraction > 0, f"Your answer matched “{answer.text}”{slip}: {judged}.", subject=""
             )
         return matched or answers[:1]
+
+    def analysis_rows(self, question):
+        """Each accepted answer matched (right when it earns full marks; one worth 0 is an anticipated wrong
+        answer, a distractor), then every other answer together (``NO_ACCEPTED_ANSWER``)."""
+        answers = sorted(question.accepted_answers.all(), key=lambda a: (-a.fraction, a.key))
+        return [
+            *(AnalysisRow(a.key, f"“{a.text}”", a.fraction >= 1) for a in answers),
+            AnalysisRow(NO_ACCEPTED_ANSWER, "No accepted answer", False, authored=False),
+        ]
+
+    def analysis_choices(self, question, raw, response):
+        """The accepted answer the stored credits say the text matched (exactly or but for a slip); else none."""
+        if not self.grader_response(question, raw):
+            return frozenset()
+        outcomes = self.outcomes(question, raw, response)
+        matched = {
+            key for key, codes in outcomes.items() if Outcome.MATCHED_ANSWER in codes or Outcome.NEAR_ANSWER in codes
+        }
+        return frozenset(matched or {NO_ACCEPTED_ANSWER})
 
     def share_groups(self, question, responses, attempt=None):
         """The share whose answer matched each accepted answer (as graded then), and the share of other answers.

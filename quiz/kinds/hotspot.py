@@ -26,7 +26,7 @@ from django.db.models import Q
 from cases.models import Figure
 from quiz.grading import Outcome, hotspot
 from quiz.grading.base import is_number, string_items
-from quiz.kinds.base import ZONES, QuestionKind
+from quiz.kinds.base import ZONES, AnalysisRow, QuestionKind
 from quiz.models import Question, Zone
 
 MAX_MARKS = 20
@@ -482,6 +482,10 @@ def _match(targets: list[str], marks: tuple[int, ...], landed: list[set[str]]) -
     return None
 
 
+#: The distractor-table row of a mark outside every zone (not a slug, so never a zone's key).
+OUTSIDE_EVERY_ZONE = "(outside)"
+
+
 class Hotspot(QuestionKind):
     name = hotspot.KIND
     RAW_VERSION = 1
@@ -586,6 +590,27 @@ class Hotspot(QuestionKind):
                 continue
             relevant.append(zone)
         return relevant
+
+    def analysis_rows(self, question):
+        """Each zone marked (targets right, other zones distractors), then a mark outside every zone."""
+        zones = sorted(question.zones.all(), key=_reading_order)
+        return [
+            *(AnalysisRow(z.key, z.label, z.correct) for z in zones),
+            AnalysisRow(OUTSIDE_EVERY_ZONE, "Marked outside every zone", False, authored=False),
+        ]
+
+    def analysis_choices(self, question, raw, response):
+        """The zones the stored credits say were marked: targets hit, other zones marked, marks outside them all.
+
+        A second mark on a target already hit adds nothing: the target is counted once.
+        """
+        chosen = set()
+        for key, outcome in self.stored_credits(question, raw if isinstance(raw, dict) else {}, response):
+            if outcome in (Outcome.HIT, Outcome.WRONG_PICK) and key:
+                chosen.add(key)
+            elif outcome == Outcome.EXTRA_MARK and not key:
+                chosen.add(OUTSIDE_EVERY_ZONE)
+        return frozenset(chosen)
 
     def stored_credits(self, question, raw, response) -> list[tuple[str, str]]:
         """The stored credits as (zone key, outcome), in the grader's order; graded again in memory only for

@@ -7,7 +7,7 @@ learner matched.
 from django import forms
 
 from quiz.grading import Outcome, matching
-from quiz.kinds.base import OPTIONS, QuestionKind, sorted_options
+from quiz.kinds.base import OPTIONS, AnalysisRow, QuestionKind, sorted_options
 
 
 class Matching(QuestionKind):
@@ -79,6 +79,26 @@ class Matching(QuestionKind):
                 verdict = f"You did not match this: it goes with {choices.get(stem.match_key, stem.match_key)}."
             feedback.note(stem, right, verdict)
         return stems
+
+    def analysis_rows(self, question):
+        """Each stem against each choice ("stem:choice"), stem by stem: which match each stem drew.
+
+        Per stem, not per choice: a choice can be right for one stem and wrong for another, so only the pair says
+        which confusion to teach against. Unchosen wrong pairs are not flagged: an extended matching list offers
+        every choice to every stem, and most are meant to go unchosen.
+        """
+        groups = self.option_groups(question)
+        return [
+            AnalysisRow(f"{stem.key}:{choice.key}", f"{stem.text} → {choice.text}", choice.key == stem.match_key, False)
+            for stem in groups["stems"]
+            for choice in groups["choices"]
+        ]
+
+    def analysis_choices(self, question, raw, response):
+        matches = self.grader_response(question, raw)
+        return frozenset(
+            f"{stem}:{choice}" for stem, choice in matches.items() if isinstance(stem, str) and isinstance(choice, str)
+        )
 
 
 KIND = Matching()

@@ -7,7 +7,16 @@ from django import forms
 
 from quiz.grading import Outcome, multiple_response
 from quiz.grading.options import Option as GradingOption
-from quiz.kinds.base import OPTIONS, PERCENT, QuestionKind, ShareGroup, ShareLine, share_percent, sorted_options
+from quiz.kinds.base import (
+    OPTIONS,
+    PERCENT,
+    AnalysisRow,
+    QuestionKind,
+    ShareGroup,
+    ShareLine,
+    share_percent,
+    sorted_options,
+)
 
 
 class MultipleResponse(QuestionKind):
@@ -76,6 +85,14 @@ class MultipleResponse(QuestionKind):
                 continue
             relevant.append(option)
         return relevant
+
+    def analysis_rows(self, question):
+        """Each option ticked; right when its weight is positive."""
+        return [AnalysisRow(o.key, o.text, o.weight > 0) for o in sorted_options(question)]
+
+    def analysis_choices(self, question, raw, response):
+        ticked = raw.get("ticked") if isinstance(raw, dict) else None
+        return frozenset(k for k in ticked if isinstance(k, str)) if isinstance(ticked, list) else frozenset()
 
     def share_groups(self, question, responses, attempt=None):
         """The share ticking each option. Learners tick several, so the shares do not add up to 100."""

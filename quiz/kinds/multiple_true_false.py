@@ -10,6 +10,7 @@ from quiz.grading import Outcome, multiple_true_false
 from quiz.kinds.base import (
     OPTIONS,
     PERCENT,
+    AnalysisRow,
     QuestionKind,
     ShareGroup,
     ShareLine,
@@ -86,6 +87,21 @@ class MultipleTrueFalse(QuestionKind):
             else:
                 feedback.note(option, None, f"You did not answer this: it is {truth}.")
         return options
+
+    def analysis_rows(self, question):
+        """Each statement answered true, and answered false ("statement:true", "statement:false"); "don't know"
+        is no answer to analyse (it scores nothing either way)."""
+        return [
+            AnalysisRow(f"{o.key}:{value}", _answered(o.text, LABELS[value]), (value == "true") == bool(o.is_true))
+            for o in sorted_options(question)
+            for value in ("true", "false")
+        ]
+
+    def analysis_choices(self, question, raw, response):
+        answers = raw.get("answers") if isinstance(raw, dict) else None
+        if not isinstance(answers, dict):
+            return frozenset()
+        return frozenset(f"{k}:{v}" for k, v in answers.items() if v in ("true", "false"))
 
     def share_groups(self, question, responses, attempt=None):
         """Per statement, the shares answering true, false and don't know (of those who answered it): 100 each."""

@@ -9,8 +9,8 @@ import random
 from django import forms
 from django.utils.crypto import salted_hmac
 
-from quiz.grading import ordering
-from quiz.kinds.base import OPTIONS, QuestionKind, sorted_options
+from quiz.grading import Outcome, ordering
+from quiz.kinds.base import OPTIONS, AnalysisRow, QuestionKind, sorted_options
 
 
 def presented_order(attempt, question, keys: list[str]) -> list[str]:
@@ -106,6 +106,43 @@ class Ordering(QuestionKind):
             else:
                 feedback.note(option, None, f"You put this {_ordinal(put)}: it comes {_ordinal(number)}.")
         return correct
+
+    # Item analysis: one row per adjacent pair ("a>b": b placed straight after a), not per item and position.
+    # The grade counts right adjacent pairs (``quiz.grading.ordering``), so each right pair's row explains part
+    # of the mark and its correlation says whether strong learners get that link of the sequence; a wrong pair
+    # many learners make ("discharge straight after diagnosis") names the misunderstood link to teach. A table
+    # of positions would have n x n rows and would call a right run shifted by one place wrong everywhere.
+
+    def analysis_rows(self, question):
+        """Each pair of neighbours in the key, right; wrong pairs get rows when learners make them."""
+        items = sorted_options(question)
+        return [
+            AnalysisRow(f"{a.key}>{b.key}", f"{a.text}, then {b.text}", True)
+            for a, b in zip(items, items[1:], strict=False)
+        ]
+
+    def analysis_choices(self, question, raw, response):
+        """The neighbours the learner placed: right pairs as the stored credits counted them (``RIGHT_NEIGHBOUR``),
+        the others from the order given. An order the grader did not take (no credits) chose nothing."""
+        outcomes = self.outcomes(question, raw, response)
+        if not outcomes:
+            return frozenset()
+        order = [k for k in self.grader_response(question, raw).order if isinstance(k, str)]
+        follows = dict(zip(order, order[1:], strict=False))
+        keyed = {o.key for o in question.options.all()}
+        return frozenset(
+            f"{item}>{follows[item]}"
+            for item, codes in outcomes.items()
+            if item in follows
+            and item in keyed
+            and follows[item] in keyed
+            and (Outcome.RIGHT_NEIGHBOUR in codes or Outcome.WRONG_NEIGHBOUR in codes)
+        )
+
+    def analysis_label(self, question, key):
+        texts = {o.key: o.text for o in question.options.all()}
+        first, _, then = key.partition(">")
+        return f"{texts.get(first, first)}, then {texts.get(then, then)}"
 
 
 def _ordinal(number: int) -> str:

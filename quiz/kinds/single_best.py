@@ -7,7 +7,16 @@ from django import forms
 
 from quiz.grading import Outcome, single_best
 from quiz.grading.options import Option as GradingOption
-from quiz.kinds.base import OPTIONS, PERCENT, QuestionKind, ShareGroup, ShareLine, shares_of_100, sorted_options
+from quiz.kinds.base import (
+    OPTIONS,
+    PERCENT,
+    AnalysisRow,
+    QuestionKind,
+    ShareGroup,
+    ShareLine,
+    shares_of_100,
+    sorted_options,
+)
 
 
 class SingleBest(QuestionKind):
@@ -72,6 +81,16 @@ class SingleBest(QuestionKind):
             if option.weight == best and option is not chosen:
                 feedback.note(option, None, "The best answer.")
         return [chosen] if chosen else [o for o in options if o.weight == best]
+
+    def analysis_rows(self, question):
+        """Each option; right when it carries the best weight (a part-credit option counts as a distractor)."""
+        options = sorted_options(question)
+        best = max((o.weight for o in options), default=0)
+        return [AnalysisRow(o.key, o.text, best > 0 and o.weight == best) for o in options]
+
+    def analysis_choices(self, question, raw, response):
+        choice = raw.get("choice") if isinstance(raw, dict) else None
+        return frozenset([choice]) if isinstance(choice, str) and choice else frozenset()
 
     def share_groups(self, question, responses, attempt=None):
         """The share choosing each option; the shares add up to 100."""

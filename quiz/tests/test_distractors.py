@@ -1,11 +1,13 @@
 """Distractor tables, missed key points and bootstrap intervals, checked against small hand-computed datasets."""
 
 import math
+import random
 
 import pytest
 
 from quiz.distractors import (
     DISTRACTOR_ATTRACTS_TOP,
+    RIGHT_ATTRACTS_BOTTOM,
     UNCHOSEN_DISTRACTOR,
     Response,
     bootstrap_interval,
@@ -16,6 +18,8 @@ from quiz.distractors import (
     needs_interval,
     pearson,
     thirds,
+    thirds_difference,
+    uncertain_flags,
 )
 
 
@@ -186,3 +190,66 @@ def test_bootstrap_rejects_a_bad_confidence():
 @pytest.mark.parametrize(("attempts", "needed"), [(29, True), (30, False)])
 def test_intervals_below_thirty_attempts(attempts, needed):
     assert needs_interval(attempts) is needed
+
+
+# --- the right answer the weaker learners find, catch-all rows, and flags the bootstrap can not confirm ----------
+
+
+def test_a_right_answer_chosen_more_by_the_bottom_third_is_flagged():
+    # SIX with C as the key: top 0/2 chose it, bottom 2/2.
+    table = distractor_table(SIX, choices=["A", "B", "C", "D"], right={"C"}, question_share=0.25)
+    assert table.row("C").flags == (RIGHT_ATTRACTS_BOTTOM,)
+    assert RIGHT_ATTRACTS_BOTTOM not in table.row("A").flags  # a distractor: its own flags apply
+    # The key of SIX (A: top 1/2, bottom 0/2) is not.
+    assert RIGHT_ATTRACTS_BOTTOM not in six_table().row("A").flags
+
+
+def test_a_row_nobody_wrote_as_a_distractor_is_not_flagged_when_unchosen():
+    table = distractor_table(SIX, choices=["A", "B", "C", "D"], right={"A"}, question_share=0.25, unauthored={"D"})
+    assert table.row("D").count == 0
+    assert table.row("D").flags == ()
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_thirds_by_bisection_agree_with_the_definition(seed):
+    rng = random.Random(seed)
+    totals = [rng.choice([0.0, 0.25, 0.5, 0.75, 1.0]) for _ in range(rng.randrange(0, 40))]
+    k = len(totals) // 3
+    top = [i for i, t in enumerate(totals) if sum(1 for u in totals if u >= t) <= k]
+    bottom = [i for i, t in enumerate(totals) if sum(1 for u in totals if u <= t) <= k]
+    assert thirds(totals) == (top, bottom)
+
+
+def test_thirds_difference():
+    assert thirds_difference(SIX, "C") == -1.0  # top 0/2, bottom 2/2
+    assert thirds_difference(SIX, "B") == 0.5
+    assert thirds_difference(SIX[:2], "A") is None  # two learners: no thirds
+
+
+def test_a_flag_the_resamples_can_reverse_is_uncertain_and_a_clear_one_is_not():
+    # Nine learners by total; the distractor X is chosen by the top three only (a clear lead), Y by one of the
+    # top three and one of the bottom three (no lead: not flagged), Z by one of the top three only (a thin lead).
+    learners = [
+        r(1.0, 0.0, "X", "Y", "Z"),
+        r(0.9, 0.0, "X"),
+        r(0.8, 0.0, "X"),
+        r(0.5, 0.0),
+        r(0.5, 0.0),
+        r(0.5, 0.0),
+        r(0.2, 0.0, "Y"),
+        r(0.1, 0.0),
+        r(0.0, 0.0),
+    ]
+    table = distractor_table(learners, choices=["R", "X", "Y", "Z"], right={"R"}, question_share=0.1)
+    assert DISTRACTOR_ATTRACTS_TOP in table.row("X").flags and DISTRACTOR_ATTRACTS_TOP in table.row("Z").flags
+    assert DISTRACTOR_ATTRACTS_TOP not in table.row("Y").flags
+    uncertain = uncertain_flags(learners, table)
+    assert uncertain.get("Z") == {DISTRACTOR_ATTRACTS_TOP}
+    assert "X" not in uncertain
+
+
+def test_no_intervals_from_thirty_learners():
+    learners = [r(i / 40, 0.0, "X") if i >= 20 else r(i / 40, 0.0) for i in range(40)]
+    table = distractor_table(learners, choices=["R", "X"], right={"R"}, question_share=0.1)
+    assert DISTRACTOR_ATTRACTS_TOP in table.row("X").flags
+    assert uncertain_flags(learners, table) == {}

@@ -6,8 +6,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from quiz.analysis import NEGATIVE_DISCRIMINATION, item_analysis
-from quiz.distractors import DISTRACTOR_ATTRACTS_TOP
+from quiz.analysis import (
+    FLAG_WORDS,
+    MAY_FLAG_WORDS,
+    NEGATIVE_DISCRIMINATION,
+    TOO_EASY,
+    Interval,
+    item_analysis,
+    uncertain_question_flags,
+)
+from quiz.distractors import DISTRACTOR_ATTRACTS_TOP, RIGHT_ATTRACTS_BOTTOM
 from quiz.models import Option, Question, Quiz
 from quiz.services import attempt_start, step_submit
 from quiz.tests.factories import make_quiz
@@ -170,3 +178,46 @@ def test_the_quiz_page_links_to_its_item_analysis(client, make_educator, quiz):
     client.force_login(make_educator())
     page = client.get(reverse("admin:quiz_quiz_change", args=[quiz.pk])).content.decode()
     assert reverse("admin:quiz_quiz_item_analysis", args=[quiz.pk]) in page
+
+
+def test_a_key_only_the_weakest_choose_is_flagged_and_the_small_class_makes_it_a_may(quiz):
+    class_of(quiz)
+    bad = analysed(item_analysis(quiz), flawed(quiz))
+    key = next(line for line in bad.choices if line.row.key == "a")
+    assert (key.row.top_share, key.row.bottom_share) == (0.0, 0.75)
+    assert RIGHT_ATTRACTS_BOTTOM in key.row.flags
+    # Twelve learners: resampling them, the bottom third's lead can vanish, so the flag is worded as a possibility.
+    assert RIGHT_ATTRACTS_BOTTOM in key.uncertain
+    assert key.flag_words == [MAY_FLAG_WORDS[RIGHT_ATTRACTS_BOTTOM]]
+    # The tempting distractor's lead is as clear as it gets (all of the top third, none of the bottom): no "may".
+    tempting = next(line for line in bad.choices if line.row.key == "c")
+    assert tempting.uncertain == frozenset()
+    assert tempting.flag_words == [FLAG_WORDS[DISTRACTOR_ATTRACTS_TOP]]
+    # Discrimination's interval (about -93 to -41) stays below 0: the negative flag holds.
+    assert bad.discrimination_interval.high < 0
+    assert bad.flag_words == [FLAG_WORDS[NEGATIVE_DISCRIMINATION]]
+
+
+def test_a_flag_is_softened_when_its_interval_reaches_the_threshold():
+    assert uncertain_question_flags([NEGATIVE_DISCRIMINATION], {"discrimination": Interval(-30.0, 5.0)}) == {
+        NEGATIVE_DISCRIMINATION
+    }
+    assert uncertain_question_flags([NEGATIVE_DISCRIMINATION], {"discrimination": Interval(-30.0, -5.0)}) == set()
+    assert uncertain_question_flags([TOO_EASY], {"facility": Interval(85.0, 100.0)}) == {TOO_EASY}
+    assert uncertain_question_flags([TOO_EASY], {"facility": None}) == set()  # 30 attempts or more: no interval
+
+
+def test_the_page_names_the_thirds_sizes_and_explains_the_figures(client, make_educator, quiz):
+    class_of(quiz)
+    client.force_login(make_educator())
+    page = client.get(reverse("admin:quiz_quiz_item_analysis", args=[quiz.pk])).content.decode()
+    assert "top third: 4 learners; bottom third: 4 learners" in page
+    assert "A right answer the bottom third may choose more than the top third" in page
+    assert "<summary>What these figures mean</summary>" in page
+    for figure in (
+        "Facility (%)</dt>",
+        "Discriminative efficiency (%)</dt>",
+        "Cronbach's alpha",
+        "Error ratio (%)</dt>",
+    ):
+        assert figure in page

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from quiz.analysis import responses_table
+from quiz.analysis import RESPONSES_PER_PAGE, responses_table
 from quiz.exports import safe_cell
 from quiz.models import Question, Quiz
 from quiz.services import attempt_start, step_submit
@@ -71,16 +71,55 @@ def test_a_row_per_counted_attempt_and_a_column_per_question(quiz, make_educator
     assert first.total == pytest.approx(sum(c.mark for c in first.cells))
 
 
-def test_the_page_shows_the_responses_and_links_to_both_downloads(client, make_educator, quiz):
-    take(quiz, 1, text="Calcinosis cutis, dystrophic")
+def test_the_analysis_links_to_the_responses_page_and_both_downloads(client, make_educator, quiz):
+    take(quiz, 1)
     client.force_login(make_educator())
     page = client.get(reverse("admin:quiz_quiz_item_analysis", args=[quiz.pk])).content.decode()
     section = page.split('id="responses"')[1]
-    assert "Learner 1" in section and "Calcinosis cutis, dystrophic" in section
-    assert '<div class="table-scroll">' in section and "<caption>" in section and 'scope="row"' in section
+    assert reverse("admin:quiz_quiz_item_analysis_responses", args=[quiz.pk]) in section
     assert reverse("admin:quiz_quiz_item_analysis_responses_csv", args=[quiz.pk]) in section
     assert reverse("admin:quiz_quiz_item_analysis_statistics_csv", args=[quiz.pk]) in section
-    assert "learner 1" not in section  # the owner's secret never shows
+
+
+def test_the_responses_page_shows_each_learners_answers(client, make_educator, quiz):
+    take(quiz, 1, text="Calcinosis cutis, dystrophic")
+    client.force_login(make_educator())
+    page = client.get(reverse("admin:quiz_quiz_item_analysis_responses", args=[quiz.pk])).content.decode()
+    assert "Learner 1" in page and "Calcinosis cutis, dystrophic" in page
+    assert '<div class="table-scroll">' in page and "<caption>" in page and 'scope="row"' in page
+    assert reverse("admin:quiz_quiz_item_analysis_responses_csv", args=[quiz.pk]) in page
+    assert "learner 1" not in page  # the owner's secret never shows
+    assert "Page 1 of" not in page, "one page needs no page links"
+
+
+def test_the_responses_page_goes_a_page_of_learners_at_a_time_numbered_as_in_the_download(client, make_educator, quiz):
+    class_of(quiz, size=RESPONSES_PER_PAGE + 3)
+    client.force_login(make_educator())
+    url = reverse("admin:quiz_quiz_item_analysis_responses", args=[quiz.pk])
+    first = client.get(url).content.decode()
+    assert f"Learners 1 to {RESPONSES_PER_PAGE} of {RESPONSES_PER_PAGE + 3}" in first
+    assert f">Learner {RESPONSES_PER_PAGE}<" in first and f">Learner {RESPONSES_PER_PAGE + 1}<" not in first
+    assert 'href="?page=2" rel="next"' in first
+
+    second = client.get(url, {"page": 2}).content.decode()
+    assert f">Learner {RESPONSES_PER_PAGE + 1}<" in second and ">Learner 1<" not in second
+    csv_rows = read_csv(client.get(reverse("admin:quiz_quiz_item_analysis_responses_csv", args=[quiz.pk])))
+    assert csv_rows[RESPONSES_PER_PAGE + 1][0] == f"Learner {RESPONSES_PER_PAGE + 1}"
+
+    # A page that is not one shows the nearest page rather than an error.
+    assert ">Learner 1<" in client.get(url, {"page": "abc"}).content.decode()
+    assert f">Learner {RESPONSES_PER_PAGE + 3}<" in client.get(url, {"page": 99}).content.decode()
+
+
+def test_the_responses_page_keeps_the_filter_and_refuses_a_bad_one(client, make_educator, quiz):
+    class_of(quiz, size=3)
+    client.force_login(make_educator())
+    url = reverse("admin:quiz_quiz_item_analysis_responses", args=[quiz.pk])
+    assert client.get(url, {"finished_from": "2001-01-01"}).status_code == 200
+    bad = client.get(url, {"finished_from": "not a date"})
+    assert bad.status_code == 400 and "The filter could not be read" in bad.content.decode()
+    nobody = client.get(url, {"finished_to": "2001-01-01"}).content.decode()
+    assert "No learner&#x27;s first attempt matches this filter" in nobody or "No learner's first attempt" in nobody
 
 
 def test_the_responses_csv(client, make_educator, quiz):
