@@ -164,13 +164,13 @@ class AttemptFilterForm(forms.Form):
         label="Finished from",
         required=False,
         widget=DatePicker(),
-        help_text="The first day to count (YYYY-MM-DD). Empty: since the first attempt.",
+        help_text="The first day to count. Empty: since the first attempt.",
     )
     finished_to = forms.DateField(
         label="Finished to",
         required=False,
         widget=DatePicker(),
-        help_text="The last day to count, included (YYYY-MM-DD). Empty: up to today.",
+        help_text="The last day to count, included. Empty: up to today.",
     )
     cohort = forms.ModelChoiceField(
         label="Cohort",

@@ -1,6 +1,8 @@
 from django import template
+from django.template.defaultfilters import floatformat, pluralize
 from django.utils.html import format_html, format_html_join
 
+from quiz.behaviours import CBM_RIGHT
 from quiz.kinds.hotspot import figure_alt_text
 
 register = template.Library()
@@ -44,3 +46,14 @@ def svg_shape(shape, css_class):
     """``{% svg_shape zone.shape "class" %}``: a zone's outline (an SVG rect, ellipse or polygon) with a class."""
     attributes = format_html_join(" ", '{}="{}"', shape.attributes)
     return format_html('<{} {} class="{}"/>', shape.tag, attributes, css_class)
+
+
+@register.simple_tag
+def marks_out_of(awarded, possible, attempt) -> str:
+    """ "1.5 of 2 marks"; under certainty-based marking, out of what every answer right at high certainty earns
+    ("4.5 of 6 certainty-based marks"), since its marks run from −6 to 3 times a question's."""
+    awarded, possible = float(awarded), float(possible)
+    if getattr(getattr(attempt, "behaviour", None), "uses_certainty", False):
+        best = possible * max(CBM_RIGHT.values())
+        return f"{floatformat(awarded, -2)} of {floatformat(best, -2)} certainty-based marks"
+    return f"{floatformat(awarded, -2)} of {floatformat(possible, -2)} mark{pluralize(possible)}"

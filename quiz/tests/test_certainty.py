@@ -138,14 +138,15 @@ def test_deferred_cbm_walkthrough_marks_each_level_right_and_wrong_as_moodle_doe
     assert float(attempt.max_score) == pytest.approx(9), "the marks for every answer right at low certainty"
 
     review = client.get(reverse("quiz:review", args=[attempt.token])).content.decode()
-    assert "You scored <strong>5 certainty-based marks</strong>" in review
-    assert "every answer right at low certainty would score 9" in review
+    # Out of what every answer right at high certainty earns: a negative step or a step above its marks reads right.
+    assert "You scored <strong>5 of 27 certainty-based marks</strong>" in review
+    assert "every answer right at low certainty 9" in review
     # Average CBM mark 5/9; accuracy 6/9 (marks right, ignoring certainty); bonus 0.1 x (5/9 - 2/3).
     assert '<dd class="col-sm-7 average-cbm-mark">0.56 per mark' in review
     assert '<dd class="col-sm-7 accuracy">66.7%' in review
     assert '<dd class="col-sm-7 cbm-bonus">-1.1%' in review
     for marks, _answer, _certainty, expected in WALKTHROUGH:
-        assert f"{expected} of {marks} mark" in review
+        assert f"{expected:g} of {3 * marks:g} certainty-based marks" in review
     assert "Your certainty: high." in review and "Your certainty: medium." in review
 
 
@@ -237,7 +238,7 @@ def test_practice_with_certainty_is_immediate_cbm(client):
     page = post_step(client, attempt, step, wrong_answer, certainty=MEDIUM).content.decode()
     attempt.refresh_from_db()
     assert attempt.current_position == 2, "one try, as Moodle's immediate CBM"
-    assert "-4 of 2 marks" in page, "feedback straight after the step, marked for certainty"
+    assert "-4 of 6 certainty-based marks" in page, "feedback straight after the step, marked for certainty"
     assert "Your certainty: medium." in page
 
     plain = start(client, quiz)
