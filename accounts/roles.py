@@ -44,3 +44,36 @@ def sync_educator_group() -> Group:
 
 def sync_educator_group_after_migrate(sender, **kwargs):
     sync_educator_group()
+    sync_course_team_group()
+
+
+COURSE_TEAM_GROUP = "Course team"
+
+# What a course team needs to look after learners: make their accounts, change them (name, e-mail, cohorts,
+# active or not) and manage cohorts. Never auth's group or permission rights, and never delete_user: a learner
+# is deactivated, or deletes their own account. Which accounts and fields they may touch is the user admin's
+# rule (accounts.admin.UserAdmin), since Django's permissions cannot say "learners only".
+COURSE_TEAM_PERMISSIONS: list[tuple[str, str]] = [
+    ("auth", "view_user"),
+    ("auth", "add_user"),
+    ("auth", "change_user"),
+    ("accounts", "view_cohort"),
+    ("accounts", "add_cohort"),
+    ("accounts", "change_cohort"),
+    ("accounts", "delete_cohort"),
+]
+
+
+def sync_course_team_group() -> Group:
+    """Create the Course team group if needed and give it exactly the permissions listed above."""
+    group, _ = Group.objects.get_or_create(name=COURSE_TEAM_GROUP)
+    wanted = set(COURSE_TEAM_PERMISSIONS)
+    permissions = [
+        perm
+        for perm in Permission.objects.select_related("content_type").filter(
+            codename__in=[codename for _, codename in wanted]
+        )
+        if (perm.content_type.app_label, perm.codename) in wanted
+    ]
+    group.permissions.set(permissions)
+    return group

@@ -112,9 +112,14 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "axes",
+    # Self sign-up, e-mail verification and password reset (accounts.adapter; docs/deployment.md, "Accounts").
+    "allauth",
+    "allauth.account",
     "accounts",
     "cases",
     "quiz",
+    # Learners' progress ("My cases") and spaced review of the reasoning (FSRS).
+    "learners",
     # The demo case and its quiz, and the commands that load them.
     "demo",
     # The site's own management commands (sign_everyone_out, export_site, import_site) and session policy.
@@ -134,6 +139,8 @@ MIDDLEWARE = [
     "calcinosis_site.sessions.SessionPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # django-allauth's: finishes a sign-in or sign-up that stopped half-way (e.g. to verify an e-mail address).
+    "allauth.account.middleware.AccountMiddleware",
     # Last, as django-axes requires: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -151,6 +158,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The header's count of reviews due today (worked out only when shown).
+                "learners.context_processors.learner",
             ],
         },
     },
@@ -295,6 +304,8 @@ if not SECURE_HSTS_PRELOAD:
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Signing in with an e-mail address as well as a username (django-allauth), still behind axes' check above.
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AXES_HANDLER = "calcinosis_site.login_throttling.AddressLimitDatabaseHandler"
 AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
@@ -344,6 +355,63 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
+
+# What happens to a learner's quiz attempts when they delete their account (accounts.services.delete_account):
+# "delete" them, or "anonymise": keep them for the educators' statistics with no link to anyone.
+DELETED_LEARNERS_ATTEMPTS = os.environ.get("DJANGO_DELETED_LEARNERS_ATTEMPTS", "delete")
+
+# --- Accounts: sign-up, e-mail verification, password reset (django-allauth) -------------------
+# Self sign-up is on by default only on a laptop: a server opens it deliberately (DJANGO_SIGNUP_OPEN=1),
+# optionally only to addresses at given domains (DJANGO_SIGNUP_EMAIL_DOMAINS=example.ac.uk,nhs.net).
+# Read at each request by accounts.adapter.AccountAdapter. docs/deployment.md, "Accounts and e-mail".
+SIGNUP_OPEN = env_bool("DJANGO_SIGNUP_OPEN", default=DEBUG)
+SIGNUP_EMAIL_DOMAINS = [domain.lower().lstrip("@") for domain in env_list("DJANGO_SIGNUP_EMAIL_DOMAINS")]
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "calcinosis_site.sign_in.LearnerSignInForm",
+    "signup": "accounts.forms.SignUpForm",
+    "reset_password_from_key": "accounts.forms.NewPasswordForm",
+}
+# Learners sign up with an e-mail address (no username to choose, so none to find taken); staff-made accounts
+# and the demo educator keep signing in with their usernames.
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# No sign-in before the address is verified; then the same message whether an address is known or not
+# (a known address gets an e-mail saying so instead of a second account).
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+# No "Remember me" box: a sign-in lasts what calcinosis_site.sessions says (the sign-in form puts it back).
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Teaching cases] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# Sign-up, reset and verification e-mails are rate-limited by django-allauth (in the cache: with several app
+# servers, REDIS_URL makes the counts shared). Wrong passwords are counted by django-axes above, on this page
+# and the admin's alike, so allauth's own login limits are off (they would count a class behind one address).
+ACCOUNT_RATE_LIMITS = {
+    "login": None,
+    "login_failed": None,
+    "signup": os.environ.get("DJANGO_SIGNUP_RATE_LIMIT", "20/m/ip,100/h/ip"),
+    "reset_password": "20/m/ip,5/m/key,10/h/key",
+    "reset_password_from_key": "20/m/ip",
+}
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
+# E-mail: printed on the console on a laptop; a server sends through the SMTP relay set in the environment.
+if DEBUG and not os.environ.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Teaching cases <webmaster@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Logging: everything to standard output, for systemd's journal or a container log ---------
 

@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from calcinosis_site.health import health
-from calcinosis_site.sign_in import AdminSignInForm, SignInForm
+from calcinosis_site.sign_in import AdminSignInForm, SignInView
 
 admin.site.site_header = "Teaching cases: educators"
 admin.site.site_title = "Teaching cases admin"
@@ -14,16 +14,16 @@ admin.site.login_form = AdminSignInForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    # Learners sign in to keep their attempts; accounts are made by staff in the admin.
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True),
-        name="login",
-    ),
+    # Learners sign in to keep their attempts (django-allauth's view, calcinosis_site.sign_in.LearnerSignInForm);
+    # they sign up when the site allows it (accounts.adapter), verify their address and reset their password.
+    path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("allauth.account.urls")),
     path("health/", health, name="health"),
     path("", include("cases.urls")),
     path("", include("quiz.urls")),
+    path("", include("accounts.urls")),
+    path("", include("learners.urls")),
 ]
 
 if settings.DEBUG:

@@ -40,6 +40,13 @@ PUBLIC_PAGES = {
     "whole case": f"/cases/{DEMO_SLUG}/?whole=1",
     "figure": f"/cases/{DEMO_SLUG}/figures/1C/",
     "sign in": "/accounts/login/",
+    # Sign-up is open in debug mode (the browser tests' server); closed, the page says who makes accounts.
+    "sign up": "/accounts/signup/",
+    "password reset": "/accounts/password/reset/",
+    "check your e-mail": "/accounts/confirm-email/",
+    "reset link sent": "/accounts/password/reset/done/",
+    "broken confirmation link": "/accounts/confirm-email/not-a-key/",
+    "broken reset link": "/accounts/password/reset/key/1-not-a-key/",
 }
 
 
@@ -50,6 +57,7 @@ ADMIN_PAGE_NAMES = [
     "figure change page",
     "quiz list",
     "quiz change page",
+    "item analysis page",
     "step change page",
     "hotspot question change page",
     "attempt list",
@@ -69,6 +77,7 @@ def admin_pages(case) -> dict[str, str]:
         "figure change page": f"/admin/cases/figure/{figure.pk}/change/",
         "quiz list": "/admin/quiz/quiz/",
         "quiz change page": f"/admin/quiz/quiz/{quiz.pk}/change/",
+        "item analysis page": f"/admin/quiz/quiz/{quiz.pk}/item-analysis/",
         "step change page": f"/admin/quiz/step/{step.pk}/change/",
         "hotspot question change page": f"/admin/quiz/question/{hotspot.pk}/change/",
         "attempt list": "/admin/quiz/attempt/",

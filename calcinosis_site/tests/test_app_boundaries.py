@@ -6,18 +6,20 @@ imports from one, so the benchmark and the server never load test code.
 """
 
 import ast
+import tomllib
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-OURS = {"accounts", "cases", "quiz", "demo", "calcinosis_site", "bench", "tests"}
+OURS = {"accounts", "cases", "quiz", "learners", "demo", "calcinosis_site", "bench", "tests"}
 
 # app -> the apps of ours it may import from (besides itself). Its tests may also use what these may.
 MAY_IMPORT = {
     "cases": set(),
     "accounts": set(),
-    "quiz": {"cases"},
+    "quiz": {"cases", "accounts"},
+    "learners": {"cases", "quiz"},
     "demo": {"cases", "quiz", "accounts"},
     "calcinosis_site": {"cases", "quiz", "accounts"},
     "bench": {"cases", "quiz", "demo", "accounts", "calcinosis_site"},
@@ -68,3 +70,10 @@ def test_no_code_outside_tests_imports_a_tests_package(app):
 def test_the_rules_cover_every_app_of_the_site():
     apps = {path.parent.name for path in ROOT.glob("*/apps.py")}
     assert apps <= set(MAY_IMPORT)
+
+
+def test_every_tests_folder_is_collected():
+    """pytest collects only its testpaths: a tests folder left out would never run, in CI or anywhere."""
+    testpaths = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]["testpaths"])
+    folders = {path.parent.relative_to(ROOT).parts[0] for path in ROOT.glob("*/tests/__init__.py")}
+    assert folders - testpaths == set()
