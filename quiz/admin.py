@@ -717,9 +717,9 @@ class QuestionAdmin(CaseScopedMixin, admin.ModelAdmin):
                                           "height": rendition.height}  # fmt: skip
         return format_html(
             '<div class="zone-editor" data-figures="{}">'
-            '<p class="help">Choose the figure above, then drag on the image to draw a rectangular zone: it is '
-            "added to the zones below, in fractions of the image's width and height. You can also type the "
-            "numbers. Circles and polygons are typed in. Save to see the zones drawn.</p>"
+            '<p class="help">Choose the figure above, then draw a zone on the image (a rectangle, an ellipse or a '
+            "polygon; zoom in for a small one): it is added to the zones below, in fractions of the image's width "
+            "and height. You can also type the numbers. Save to see the zones drawn.</p>"
             '<div class="zone-editor-canvas"></div></div>',
             json.dumps(images),
         )

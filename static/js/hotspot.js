@@ -3,6 +3,10 @@
 // image, move the crosshair with the arrow keys (Shift for bigger steps), Enter or Space places a
 // mark, Delete or Backspace removes the last one. Without JavaScript the image input posts the click
 // position and the server places the mark, so the question works either way.
+//
+// Each question's container carries a small interface, `container.hotspot` (mark, key, aim, describe),
+// through which the figure viewer (static/js/figure-viewer.js) places marks on the zoomed image: they land
+// in the same hidden inputs, so what is sent and graded is the same wherever a mark was placed.
 (function () {
   "use strict";
   var SVG = "http://www.w3.org/2000/svg";
@@ -38,15 +42,17 @@
 
     function inputs(name) { return container.querySelectorAll("input[name='" + prefix + "-" + name + "']"); }
 
-    function describe(news) {
+    function summary(news) {
       var marks = inputs("mark").length, regions = inputs("regions").length;
       var text = marks === 0 ? "No marks placed yet." : marks + (marks === 1 ? " mark placed." : " marks placed.");
       if (regions) {
         text += " Your earlier answer also picked " + regions + (regions === 1 ? " region" : " regions") +
           " from a list; “Clear my marks” removes " + (regions === 1 ? "it." : "them.");
       }
-      count.textContent = news ? news + " " + text : text;
+      return news ? news + " " + text : text;
     }
+
+    function describe(news) { count.textContent = summary(news); }
 
     function drawCrosshair() {
       // A ring where the mark would go, and four arms pointing at it; a black line under a cyan one, so
@@ -61,9 +67,13 @@
       return group;
     }
 
-    function showAim(visible) {
+    function placeAim() {
       crosshair.setAttribute("transform",
         "translate(" + (aim.x * box.width).toFixed(1) + " " + (aim.y * box.height).toFixed(1) + ")");
+    }
+
+    function showAim(visible) {
+      placeAim();
       container.classList.toggle("is-aiming", visible);
     }
 
@@ -99,6 +109,13 @@
       changed();
     }
 
+    // A mark where a pointer landed, as fractions of the image; the keyboard carries on from there.
+    function markAt(x, y) {
+      addMark(x, y);
+      aim = { x: round(x), y: round(y) };
+      placeAim();
+    }
+
     image.addEventListener("click", function (event) {
       event.preventDefault();
       if (event.detail === 0) { return; } // activated from the keyboard: the keys below place marks
@@ -106,14 +123,14 @@
       var x = (event.clientX - rect.left) / rect.width;
       var y = (event.clientY - rect.top) / rect.height;
       if (x >= 0 && x <= 1 && y >= 0 && y <= 1) {
-        addMark(x, y);
-        aim = { x: round(x), y: round(y) }; // the keyboard carries on from the last click
+        markAt(x, y);
         showAim(false);
       }
     });
 
-    image.addEventListener("keydown", function (event) {
-      if (event.altKey || event.ctrlKey || event.metaKey) { return; }
+    // The crosshair's keys; true when the key was one of them (it has then been acted on).
+    function aimKey(event) {
+      if (event.altKey || event.ctrlKey || event.metaKey) { return false; }
       var step = event.shiftKey ? BIG_STEP : STEP;
       switch (event.key) {
         case "ArrowLeft": aim.x = round(aim.x - step); break;
@@ -129,10 +146,15 @@
           removeLastMark();
           break;
         default:
-          return;
+          return false;
       }
       event.preventDefault(); // no scrolling, and Enter or Space does not submit the form
-      showAim(true);
+      placeAim();
+      return true;
+    }
+
+    image.addEventListener("keydown", function (event) {
+      if (aimKey(event)) { showAim(true); }
     });
     // Space activates a button when it is released: that would be a second, positionless click.
     image.addEventListener("keyup", function (event) {
@@ -151,6 +173,12 @@
       });
     }
     showAim(false);
+    container.hotspot = {
+      mark: markAt,
+      key: aimKey,
+      aim: function () { return { x: aim.x, y: aim.y }; },
+      describe: function () { return count.textContent; }
+    };
   }
 
   Array.prototype.forEach.call(document.querySelectorAll("[data-hotspot]"), setUp);
