@@ -158,6 +158,10 @@ class UserAdmin(DjangoUserAdmin):
         upload = self.admin_site.admin_view(self.learner_upload_view)
         return [path("upload/", upload, name="auth_user_upload"), *super().get_urls()]
 
+    def changelist_view(self, request, extra_context=None):
+        # The course team's add button says what it makes: a learner.
+        return super().changelist_view(request, {**(extra_context or {}), "learners_only": self.restricted(request)})
+
     def add_view(self, request, form_url="", extra_context=None):
         if not self.restricted(request):
             return super().add_view(request, form_url, extra_context)

@@ -126,6 +126,7 @@ def test_course_team_cannot_open_or_change_staff_or_superuser_accounts(
         assert account.first_name != "Mallory"
     listing = team_client.get(reverse("admin:auth_user_changelist")).content.decode()
     assert "boss" not in listing and "teacher" not in listing
+    assert f'<a href="{reverse("admin:auth_user_add")}" class="addlink">Add a learner</a>' in listing
     educator.refresh_from_db()
     assert list(educator.groups.values_list("name", flat=True)) == [EDUCATORS_GROUP]
     assert not educator.is_superuser

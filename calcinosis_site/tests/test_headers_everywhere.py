@@ -46,6 +46,11 @@ def arguments(name: str, keys: list[str], case, quiz, attempt, educator) -> dict
         "content_type_id": ContentType.objects.get_for_model(Case).pk,
         "id": educator.pk,
         "path": "anything",
+        # Sign-up, confirmation and password links (their keys are checked by the view), review items.
+        "key": "not-a-real-key",
+        "uidb36": "1",
+        "uidb64": "MQ",
+        "pk": 1,
     }
     if "object_id" in keys:
         values["object_id"] = 1

@@ -214,6 +214,10 @@ def test_every_key_point_of_the_demo_can_be_asked_and_answered_right(client, lea
         assert answer.fraction == 1, item.key_point.key
         page = client.get(response.url).content.decode()
         assert "Your answer: Correct" in page and escape(item.key_point.statement) in page
+        if selectors.review_question(item).kind == Question.Kind.HOTSPOT:
+            # The marks and the targets drawn on the figure, as the quiz's own feedback draws them.
+            figure = page[page.index('<figure class="hotspot-review-figure') :]
+            assert 'class="hotspot-target is-found"' in figure and 'class="hotspot-review-mark is-hit"' in figure
     assert Question.Kind.HOTSPOT in kinds and Question.Kind.FREE_TEXT in kinds
     page = client.get(reverse("learners:review")).content.decode()
     assert "Nothing is due today." in page
