@@ -3,18 +3,19 @@
 What is in an archive:
 
 - ``data.json``: ``dumpdata`` of accounts (users and groups, by natural key, so they match the permissions
-  and content types that ``migrate`` creates on the new server), the admin's change history, cases and
-  quizzes with every attempt and response.
+  and content types that ``migrate`` creates on the new server), learners' confirmed e-mail addresses, cohorts
+  and review schedules, the admin's change history, cases and quizzes with every attempt and response.
 - ``files/default/<name>``: every figure rendition (the pages' images), and ``files/figure_masters/<name>``:
-  every cleaned master. Both are read and written through Django's storage API, so the same commands work
-  with files on disk or in an object store.
+  every cleaned master and every de-identified DICOM file a figure was rendered from. Both are read and
+  written through Django's storage API, so the same commands work with files on disk or in an object store.
 - ``manifest.json``: rows per model, and the size and SHA-256 of every file. Import checks all of them.
 
 Files are the ones the database refers to: a rendition's ``file`` and a figure's ``master_name``.
 
 What is not in an archive: live state rather than data. Sessions are left out: a session key is the
 ``sessionid`` cookie of a signed-in browser, so an archive holding them would let anyone who reads a copy
-sign in as every user who was signed in when it was made, on the running site. django-axes' login attempts
+sign in as every user who was signed in when it was made, on the running site; so are pending e-mail
+confirmations (their keys sign a new account in). django-axes' login attempts
 and logs are left out too: they are throttling state (and addresses and browsers of people signing in),
 not the site's content. After a restore everyone signs in again, and learners who used the site signed out
 can no longer reach their attempts (their browser's claim to them was in its session), though the attempts
@@ -43,9 +44,19 @@ from cases.models import Figure, FigureRendition
 FORMAT = "calcinosis-site-backup"
 VERSION = 1
 # What dumpdata exports. Permissions and content types are left out: migrate creates them on the new server.
-DUMPED = ["auth.user", "auth.group", "admin.logentry", "cases", "quiz"]
-# Apps whose rows are live state, never backed up nor restored (see the module docstring).
-LEFT_OUT = ("sessions", "axes")
+DUMPED = [
+    "auth.user",
+    "auth.group",
+    "admin.logentry",
+    # Learners' confirmed e-mail addresses (django-allauth), cohorts, and their spaced-review schedules.
+    "account.emailaddress",
+    "accounts",
+    "cases",
+    "quiz",
+    "learners",
+]
+# Apps and models whose rows are live state, never backed up nor restored (see the module docstring).
+LEFT_OUT = ("sessions", "axes", "account.emailconfirmation")
 # The storages figure files live in: renditions (public) and masters (never served).
 STORAGE_ALIASES = ("default", "figure_masters")
 
@@ -84,7 +95,10 @@ def _referenced_files() -> list[tuple[str, str]]:
     """(storage alias, name) of every file the database refers to."""
     renditions = FigureRendition.objects.order_by("pk").values_list("file", flat=True)
     masters = Figure.objects.exclude(master_name="").order_by("pk").values_list("master_name", flat=True)
-    return [("default", name) for name in renditions if name] + [("figure_masters", name) for name in masters]
+    dicom_files = Figure.objects.exclude(dicom_name="").order_by("pk").values_list("dicom_name", flat=True)
+    return [("default", name) for name in renditions if name] + [
+        ("figure_masters", name) for name in [*masters, *dicom_files]
+    ]
 
 
 def _member(alias: str, name: str) -> str:
@@ -160,7 +174,8 @@ def _safe_name(name: str) -> str:
 
 
 def _is_left_out(label: str) -> bool:
-    return label.partition(".")[0] in LEFT_OUT
+    """A row's model label ("app.model") names an app or a model that is left out."""
+    return label.partition(".")[0] in LEFT_OUT or label in LEFT_OUT
 
 
 def _without_left_out(data: bytes) -> str:

@@ -21,7 +21,7 @@ MAY_IMPORT = {
     "quiz": {"cases", "accounts"},
     "learners": {"cases", "quiz"},
     "demo": {"cases", "quiz", "accounts"},
-    "calcinosis_site": {"cases", "quiz", "accounts"},
+    "calcinosis_site": {"cases", "quiz", "accounts", "learners"},
     "bench": {"cases", "quiz", "demo", "accounts", "calcinosis_site"},
 }
 
