@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from accounts.roles import COURSE_TEAM_GROUP, EDUCATORS_GROUP
 from cases.models import Case, Figure, FigureRendition
 from demo import case as calcinosis
 
@@ -70,6 +71,9 @@ def test_demo_educator_is_created_once_in_debug(settings, django_user_model):
     user.refresh_from_db()
     assert user.check_password("changed by the educator")
     assert user.is_staff and not user.is_superuser
+    # Writes cases and manages learners, without the admin's user and group management.
+    assert set(user.groups.values_list("name", flat=True)) == {EDUCATORS_GROUP, COURSE_TEAM_GROUP}
+    assert user.has_perm("accounts.add_cohort") and not user.has_perm("auth.change_group")
 
 
 def test_case_with_a_quiz_opens_with_its_beginning_only(client):

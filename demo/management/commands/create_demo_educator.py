@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.roles import sync_educator_group
+from accounts.roles import sync_course_team_group, sync_educator_group
 
 DEMO_USERNAME = "educator"
 DEMO_PASSWORD = "calcinosis-demo"
@@ -25,7 +25,8 @@ class Command(BaseCommand):
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
-            user.groups.add(sync_educator_group())
+            # An educator and a member of the course team: the demo shows writing cases and managing learners.
+            user.groups.add(sync_educator_group(), sync_course_team_group())
             self.stdout.write(self.style.SUCCESS("Created the demo educator account."))
         else:
             self.stdout.write("The demo educator account already exists; it was left as it is.")
