@@ -199,6 +199,10 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Case pages, figure pages and the list of cases for signed-out visitors are kept this many seconds at most
+# (cases.page_cache; docs/performance.md, "Caching"); 0 turns it off. On by default only with Redis: a local-memory
+# cache is one per gunicorn worker, and an edit seen by one worker would not reach the pages the others keep.
+PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 600 if REDIS_URL else 0)
 
 # Sessions live in the database, so any app server can answer any request.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -3,14 +3,30 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from cases import reading
+from cases import page_cache, reading
 from cases.models import Case, Figure, KeyPoint
 
 CASES_PER_PAGE = 20
 
 
+# Each view hands page_cache.serve what identifies its page (worked out only for a visitor who may be served a
+# shared page) and how to render it; a signed-in or otherwise personal visitor always gets it rendered.
+
+
 def case_list(request):
     query = request.GET.get("q", "").strip()[:200]
+    number = request.GET.get("page", "1")
+
+    def page():
+        # A search is not kept (one more query and a key per query); page numbers are, up to a bound.
+        if query or not (number.isdigit() and len(number) <= 4):
+            return None
+        return page_cache.Page(name=("list", int(number)), scope=page_cache.CASE_LIST)
+
+    return page_cache.serve(request, page, lambda: _case_list(request, query))
+
+
+def _case_list(request, query: str):
     cases = Case.objects.published().only("title", "slug", "teaser", "specialty", "keywords")
     if query:
         hidden = reading.cases_with_hidden_keywords(user=request.user, session=request.session)
@@ -28,7 +44,22 @@ def _reading(request, case: Case, *, whole_asked: bool) -> reading.Reading:
     return reading.reading_for(case, user=request.user, session=request.session, whole_asked=whole_asked)
 
 
+def _shared_case_page(slug: str, *name) -> page_cache.Page | None:
+    """A page of a published case, keyed by its content version (a case no visitor may see is never kept)."""
+    case_id = Case.objects.published().filter(slug=slug).values_list("pk", flat=True).first()
+    if case_id is None:
+        return None
+    return page_cache.Page(name=(*name, slug), scope=case_id, case_id=case_id)
+
+
 def case_detail(request, slug):
+    whole = request.GET.get("whole") == "1"
+    return page_cache.serve(
+        request, lambda: _shared_case_page(slug, "case", whole), lambda: _case_detail(request, slug, whole)
+    )
+
+
+def _case_detail(request, slug: str, whole: bool):
     case = _case_for(
         request,
         slug,
@@ -37,7 +68,7 @@ def case_detail(request, slug):
         "references",
         Prefetch("key_points", queryset=KeyPoint.objects.select_related("reference")),
     )
-    view = _reading(request, case, whole_asked=request.GET.get("whole") == "1")
+    view = _reading(request, case, whole_asked=whole)
     figures = _shown(view, case.figures.all())
     return render(
         request,
@@ -56,11 +87,20 @@ def case_detail(request, slug):
 
 
 def figure_detail(request, slug, label):
+    whole = request.GET.get("whole") == "1"
+    return page_cache.serve(
+        request,
+        lambda: _shared_case_page(slug, "figure", label, whole),
+        lambda: _figure_detail(request, slug, label, whole),
+    )
+
+
+def _figure_detail(request, slug: str, label: str, whole: bool):
     case = _case_for(request, slug, Prefetch("figures", queryset=Figure.objects.prefetch_related("renditions")))
     figure = next((f for f in case.figures.all() if f.label == label), None)
     if figure is None:
         raise Http404("No such figure in this case.")
-    view = _reading(request, case, whole_asked=request.GET.get("whole") == "1")
+    view = _reading(request, case, whole_asked=whole)
     if not view.shows_figure(figure):
         if view.locked:
             context = {"case": case, "figure": figure, "reading": view}

@@ -6,7 +6,9 @@ A module fixture deploys the site as docs/deployment.md does, into a database of
 - the smoke test talks to one gunicorn, as nginx would (X-Forwarded-Proto: https), and checks the pages,
   a figure, a static file, the health endpoint and the security headers;
 - the two-server test sends one learner's requests alternately to two gunicorns sharing the database and
-  Redis, through a whole attempt of the demo quiz, and checks in the database that nothing was lost.
+  Redis, through a whole attempt of the demo quiz, and checks in the database that nothing was lost;
+- the page-cache test reads the demo case signed out from both servers (kept in Redis), edits it from a
+  third process, and checks that every server's next answer shows the edit.
 
 In production nginx serves /media/ straight from DJANGO_MEDIA_ROOT (deploy/nginx.conf); Django does not.
 Running nginx here would need root, certificates and a package the test machine may lack, so the smoke
@@ -26,6 +28,7 @@ from html.parser import HTMLParser
 
 import psycopg
 import pytest
+import redis
 
 from tests.production import HOST, PYTHON, free_port, manage, production_env, start, start_gunicorn
 
@@ -377,3 +380,53 @@ def test_one_learner_alternating_between_two_servers_finishes_the_demo_quiz(firs
         tries_recorded = sorted(t for sa, q, t in responses if sa == step_attempt_id and q == question_id)
         assert tries >= 1
         assert tries_recorded == list(range(1, tries + 1)), (question_id, tries, tries_recorded)
+
+
+def _edit(deployment, code: str) -> None:
+    """An edit as the admin makes it (a model saved in the shared database), from a process of its own."""
+    result = manage(deployment.env, "shell", "-c", code, timeout=120)
+    assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
+
+
+def test_an_edit_shows_at_once_on_every_server_sharing_redis(first_server, second_server, deployment, redis_url):
+    """Pages kept for signed-out visitors (cases.page_cache) live in the shared Redis, under a content version
+    that an edit replaces there: no server, and none of its workers, serves the page from before the edit."""
+    servers = {"gunicorn-1": first_server.port, "gunicorn-2": second_server.port}
+    visitor = Browser(servers)
+    whole = DEMO_CASE + "?whole=1"
+
+    def pages(path: str) -> list[str]:
+        # Several requests to each server, so that each of its workers answers some.
+        return [visitor.get(path, server=name).text for name in servers for _ in range(4)]
+
+    shared = redis.Redis.from_url(redis_url)
+    kept_before = set(shared.scan_iter("*pages:*:page:*"))
+    before = pages(whole)
+    assert len(set(before)) == 1, "the servers disagree before any edit"
+    assert set(shared.scan_iter("*pages:*:page:*")) - kept_before, "no page was kept in Redis"
+    assert "Start the quiz" in before[0]
+    assert not visitor.cookies, "a signed-out reader of a case needs no cookie"
+
+    _edit(
+        deployment,
+        "from cases.models import Section; s = Section.objects.filter(case__slug='painless-nodules-elbow-knees')"
+        ".order_by('position').first(); s.heading = 'Edited heading 7f3a'; s.save()",
+    )
+    assert all("Edited heading 7f3a" in page for page in pages(whole))
+    assert all("Edited heading 7f3a" in page for page in pages(DEMO_CASE))  # the case's beginning shows it too
+
+    _edit(
+        deployment,
+        "from quiz.models import Quiz; q = Quiz.objects.get(slug='painless-nodules-elbow-knees-quiz'); "
+        "q.status = 'draft'; q.save()",
+    )
+    try:
+        assert all("Start the quiz" not in page for page in pages(whole))
+    finally:
+        _edit(
+            deployment,
+            "from quiz.models import Quiz; q = Quiz.objects.get(slug='painless-nodules-elbow-knees-quiz'); "
+            "q.status = 'published'; q.save()",
+        )
+    assert all("Start the quiz" in page for page in pages(whole))
+    assert not [(p.server, p.path, p.status) for p in visitor.history if p.status != 200]
