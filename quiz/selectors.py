@@ -4,13 +4,17 @@ Everything here reads; nothing writes. Each function fetches what a page needs i
 queries, whatever the number of steps, questions, options or figures.
 """
 
+import logging
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
+from cases import page_cache
 from cases.models import Figure, KeyPoint, Section
 from quiz.behaviours import Certainty
 from quiz.calibration import CertaintySummary, LevelCalibration, calibrate, summarise
@@ -31,6 +35,8 @@ from quiz.models import (
 )
 from quiz.ownership import owner_hash
 from quiz.services import question_mark
+
+logger = logging.getLogger(__name__)
 
 STATE_LABELS = {
     "correct": "Correct",
@@ -188,17 +194,17 @@ def revealed_content(quiz: Quiz, upto_position: int) -> Revealed:
     )
 
 
-def questions_for_form(step: Step) -> list[Question]:
-    """A step's questions still asked, with what the form shows; nothing about the key is needed to draw it."""
+def questions_for_form(step: Step, *, with_keys: bool = False) -> list[Question]:
+    """A step's questions still asked, with what the form shows; nothing about the key is needed to draw it.
+
+    ``with_keys``: also what grading them needs (their accepted answers; options and zones are already here),
+    so that a submission fetches the step's questions once, for the form and for ``services.step_submit``.
+    """
+    related = ["options", "zones", Prefetch("figure__renditions")]
+    if with_keys:
+        related.append("accepted_answers")
     return list(
-        step.questions.filter(withdrawn=False)
-        .select_related("figure")
-        .prefetch_related(
-            "options",
-            "zones",
-            Prefetch("figure__renditions"),
-        )
-        .order_by("position")
+        step.questions.filter(withdrawn=False).select_related("figure").prefetch_related(*related).order_by("position")
     )
 
 
@@ -587,17 +593,28 @@ class StepPage:
         return self.tries_used + 1
 
     def context(self, **extra) -> dict:
-        """The template's context, with ``extra`` (the form) added."""
+        """The template's context, with ``extra`` (the form) added.
+
+        The step form's page leaves ``steps`` and ``revealed`` to here: a submission that goes on to the next
+        step never needs them, and the form page's "case so far" is a cached fragment whose content is read
+        only when the cache misses (``revealed`` is lazy: its queries run when the template first looks in it).
+        """
+        steps = self.steps or attempt_steps(self.attempt)
+        revealed = self.revealed
+        if revealed is None and self.step is not None:
+            quiz, position = self.attempt.quiz, self.step.position
+            revealed = SimpleLazyObject(lambda: revealed_content(quiz, position))
         context = {
             "attempt": self.attempt,
             "quiz": self.attempt.quiz,
             "case": self.attempt.quiz.case,
             "step": self.step,
-            "steps": self.steps,
-            "step_count": len(self.steps),
-            "revealed": self.revealed,
+            "steps": steps,
+            "step_count": len(steps),
+            "revealed": revealed,
         }
         if self.shows_form:
+            context |= shared_fragments(self.attempt.quiz)
             context |= {
                 "tries_used": self.tries_used,
                 "behaviour": self.attempt.behaviour,
@@ -606,6 +623,24 @@ class StepPage:
         else:
             context |= {"review": self.review, "next_position": self.next_position}
         return context | extra
+
+
+def shared_fragments(quiz: Quiz) -> dict:
+    """What a template needs to keep the parts of a page that are the same for every learner: how long
+    (``fragment_seconds``, 0 when fragments are not kept) and the case's content version (cases.page_cache),
+    which every edit to what those parts show replaces.
+
+    Kept only when pages are (``PAGE_CACHE_SECONDS``, on with Redis): a local-memory cache is one per process, and
+    an edit seen by one worker would not replace the version the others read.
+    """
+    seconds = settings.PAGE_CACHE_SECONDS
+    if seconds <= 0:
+        return {"fragment_seconds": 0, "content_version": ""}
+    try:
+        return {"fragment_seconds": seconds, "content_version": page_cache.content_version(quiz.case_id)}
+    except Exception:  # The cache only saves work: a Redis that is away must not take the step page with it.
+        logger.warning("Cache unavailable; the step page's case is rendered afresh", exc_info=True)
+        return {"fragment_seconds": 0, "content_version": ""}
 
 
 def step_url(attempt: Attempt, position: int) -> str:
@@ -664,9 +699,7 @@ def step_page(attempt: Attempt, position: int, *, now, submitting: bool = False)
         attempt,
         template=STEP_FORM_TEMPLATE,
         step=step,
-        steps=attempt_steps(attempt),
-        revealed=revealed_content(attempt.quiz, step.position),
-        questions=questions_for_form(step),
+        questions=questions_for_form(step, with_keys=submitting),
         tries_used=tries_used,
         latest_states=latest_states(step_attempt) if attempt.behaviour.feedback_after_each_step else {},
         refill=refill,

@@ -193,8 +193,13 @@ def step_submit(
     try_number: int,
     raw_responses: dict[int, dict],
     certainties: dict[int, int] | None = None,
+    questions: list[Question] | None = None,
 ) -> SubmitResult:
     """Grade and record one try at a step. ``raw_responses`` maps question id to the raw answer.
+
+    ``questions``: the step's questions still asked, already fetched with their keys (the view's form has them,
+    from ``selectors.questions_for_form(step, with_keys=True)``), so a submission reads them once; left out,
+    they are fetched here.
 
     ``certainties`` maps question id to how sure the learner said they were (``behaviours.Certainty``), kept
     only when the attempt's rules use certainty. The step form requires one for every question; one missing
@@ -203,14 +208,19 @@ def step_submit(
     """
     try:
         with transaction.atomic():
-            return _step_submit_locked(attempt, step, try_number, raw_responses, certainties or {})
+            return _step_submit_locked(attempt, step, try_number, raw_responses, certainties or {}, questions)
     except IntegrityError:
         # A concurrent request recorded this try between our check and our insert.
         return _stay(Outcome.DUPLICATE, step)
 
 
 def _step_submit_locked(
-    attempt: Attempt, step: Step, try_number: int, raw_responses: dict[int, dict], certainties: dict[int, int]
+    attempt: Attempt,
+    step: Step,
+    try_number: int,
+    raw_responses: dict[int, dict],
+    certainties: dict[int, int],
+    questions: list[Question] | None,
 ) -> SubmitResult:
     attempt = _lock(attempt)
     uses_certainty = attempt.behaviour.uses_certainty
@@ -224,7 +234,10 @@ def _step_submit_locked(
     if try_number != step_attempt.tries_used + 1:
         return _already_recorded(step_attempt, step, try_number, raw_responses)
 
-    questions = questions_with_keys([step.pk])
+    if questions is None:
+        questions = questions_with_keys([step.pk])
+    else:
+        questions = [q for q in questions if q.step_id == step.pk and not q.withdrawn]
     all_correct = True
     responses = []
     for question in questions:

@@ -157,6 +157,7 @@ def attempt_step(request, token, position):
             try_number=form.cleaned_data["try_number"],
             raw_responses=form.raw_responses(),
             certainties=form.certainties(),
+            questions=page.questions,
         )
         return _go_on(request, attempt, result)
     return render(request, page.template, page.context(form=form))

@@ -1,4 +1,4 @@
-"""Self sign-up, e-mail verification and password reset (issue 13, "Accounts").
+"""Self sign-up, e-mail verification and password reset.
 
 Sign-up is a site setting (SIGNUP_OPEN, off on a server unless turned on) that may be restricted to addresses at
 given domains (SIGNUP_EMAIL_DOMAINS). Nobody signs in before confirming their address; nothing the pages say,

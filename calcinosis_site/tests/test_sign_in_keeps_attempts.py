@@ -1,4 +1,4 @@
-"""Signing in or signing up keeps what the learner did signed out (issue 13: "Sign in to keep it with your
+"""Signing in or signing up keeps what the learner did signed out ("Sign in to keep it with your
 account" used to lose the attempt in progress).
 
 The learner starts the demo quiz signed out, answers step 1, follows the link on the quiz page, signs in (or

@@ -473,7 +473,7 @@ def test_no_metadata_survives_in_the_master(make):
 @pytest.mark.parametrize("make", PHONE_FILES.values(), ids=PHONE_FILES.keys())
 def test_no_metadata_survives_in_any_rendition(make):
     renditions = make_renditions(clean(make(f.noise((700, 40)), orientation=1)))
-    assert len(renditions) == 6  # 320, 640, 700 × webp, jpeg
+    assert len(renditions) == 8  # 320, 480, 640, 700 × webp, jpeg
     for rendition in renditions:
         assert_no_metadata(rendition.data, f"{rendition.format} {rendition.width}w")
 
@@ -576,12 +576,12 @@ def test_an_image_with_a_nonsense_orientation_value_is_kept_as_stored():
         (319, [319]),
         (320, [320]),
         (321, [320, 321]),
-        (700, [320, 640, 700]),
-        (1280, [320, 640, 960, 1280]),
-        (1919, [320, 640, 960, 1280, 1919]),
-        (1920, [320, 640, 960, 1280, 1920]),
-        (1921, [320, 640, 960, 1280, 1920]),
-        (6000, [320, 640, 960, 1280, 1920]),
+        (700, [320, 480, 640, 700]),
+        (1280, [320, 480, 640, 960, 1280]),
+        (1919, [320, 480, 640, 960, 1280, 1919]),
+        (1920, [320, 480, 640, 960, 1280, 1920]),
+        (1921, [320, 480, 640, 960, 1280, 1920]),
+        (6000, [320, 480, 640, 960, 1280, 1920]),
     ],
 )
 def test_rendition_widths_never_upscale_and_include_the_original_up_to_the_largest(original, expected):
@@ -596,10 +596,10 @@ def test_rendition_widths_accepts_other_standard_widths():
 @pytest.mark.parametrize(
     ("size", "widths"),
     [
-        ((700, 350), [320, 640, 700]),
-        ((2400, 30), [320, 640, 960, 1280, 1920]),  # wider than the largest standard width
+        ((700, 350), [320, 480, 640, 700]),
+        ((2400, 30), [320, 480, 640, 960, 1280, 1920]),  # wider than the largest standard width
         ((90, 160), [90]),  # smaller than the smallest: kept at its own size, never enlarged
-        ((2400, 3), [320, 640, 960, 1280, 1920]),  # so flat that the smallest rendition is 1 pixel high
+        ((2400, 3), [320, 480, 640, 960, 1280, 1920]),  # so flat that the smallest rendition is 1 pixel high
     ],
 )
 def test_each_width_comes_as_webp_and_jpeg_of_the_declared_size_keeping_the_aspect_ratio(size, widths):

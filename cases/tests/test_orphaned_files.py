@@ -57,12 +57,12 @@ def test_the_files_of_a_deleted_figure_are_listed_then_deleted_and_a_live_figure
         assert exists(stored), "a dry run deletes nothing"
     for stored in kept_files:
         assert stored not in listing
-    assert "5 files (" in listing  # the master, and 320 and 500 pixels wide as WebP and JPEG
+    assert "7 files (" in listing  # the master, and 320, 480 and 500 pixels wide as WebP and JPEG
     assert "--delete" in listing
 
     deleting = run("--delete")
 
-    assert "Deleted 5 files" in deleting
+    assert "Deleted 7 files" in deleting
     assert not any(exists(stored) for stored in orphans)
     assert all(exists(stored) for stored in kept_files)
     assert run() == "No orphaned figure files.\n"

@@ -35,7 +35,7 @@ def test_an_image_is_stored_as_a_master_and_renditions_the_rows_refer_to(setting
     figure = services.figure_attach_image(figure=new_figure(), image=clean_png())
 
     referred = {figure.master_name, *(r.file.name for r in figure.renditions.all())}
-    assert len(referred) == 1 + 2 * 3  # the master, and 320, 640 and 700 pixels wide as WebP and JPEG
+    assert len(referred) == 1 + 2 * 4  # the master, and 320, 480, 640 and 700 pixels wide as WebP and JPEG
     assert stored_files(settings) == referred
 
 

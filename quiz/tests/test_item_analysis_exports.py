@@ -86,7 +86,8 @@ def test_the_responses_page_shows_each_learners_answers(client, make_educator, q
     client.force_login(make_educator())
     page = client.get(reverse("admin:quiz_quiz_item_analysis_responses", args=[quiz.pk])).content.decode()
     assert "Learner 1" in page and "Calcinosis cutis, dystrophic" in page
-    assert '<div class="table-scroll" tabindex="0" role="region"' in page and "<caption>" in page and 'scope="row"' in page
+    assert '<div class="table-scroll" tabindex="0" role="region"' in page
+    assert "<caption>" in page and 'scope="row"' in page
     assert reverse("admin:quiz_quiz_item_analysis_responses_csv", args=[quiz.pk]) in page
     assert "learner 1" not in page  # the owner's secret never shows
     assert "Page 1 of" not in page, "one page needs no page links"
