@@ -74,11 +74,13 @@ check: install
 # Its database is dropped and created again each run (the name must contain "bench"). Options: BENCH_ARGS,
 # e.g. make bench BENCH_ARGS="--duration 15 --rounds 3 --output bench-result.txt"
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/calcinosis_bench
+# The server's cache, as on a production server (page caching is on with Redis); BENCH_REDIS_URL= runs without.
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/13
 BENCH_ARGS ?=
 
 bench: install-dev
 	bash bench/setup_tools.sh
-	BENCH_DATABASE_URL="$(BENCH_DATABASE_URL)" $(BIN)/python -m bench.run $(BENCH_ARGS)
+	BENCH_DATABASE_URL="$(BENCH_DATABASE_URL)" BENCH_REDIS_URL="$(BENCH_REDIS_URL)" $(BIN)/python -m bench.run $(BENCH_ARGS)
 
 # The item-analysis page of a quiz with 1,000 finished attempts: its time and query count (docs/performance.md).
 # Its own database, dropped and created again each run. Options: BENCH_ANALYSIS_ARGS, e.g. "--attempts 2000".

@@ -1,4 +1,7 @@
-"""Quiz attempts for the load test: one to read a step page, and a pool of attempts to submit steps to.
+"""Quiz attempts and sessions for the load test: attempts to read step pages, and a pool to submit steps to.
+
+Step pages are read by an anonymous browser (a session holding the owner secret of its attempts) and by a
+signed-in learner (a session of a learner's account, ``learner_session``; the attempt is the account's).
 
 A step accepts one try at a time, so every timed POST must be a fresh submission. The pool is made of
 attempts at step 1, all in one anonymous browser session; each attempt provides one POST per step (the key's
@@ -11,6 +14,7 @@ After the run the database says how many submissions were really recorded (``rec
 
 import http.client
 import re
+import time
 from types import SimpleNamespace
 from urllib.parse import urlencode
 
@@ -25,6 +29,34 @@ def new_session() -> str:
     owner_secret(store, create=True)
     store.create()
     return store.session_key
+
+
+def learner_session(username: str) -> tuple[object, str]:
+    """A learner's account and a session signed in to it, as a browser has after signing in.
+
+    The session holds what ``django.contrib.auth.login`` stores (the user, the backend, the session hash), so
+    the server's ``AuthenticationMiddleware`` finds the learner on every request carrying its cookie.
+    """
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+    from django.contrib.sessions.backends.db import SessionStore
+
+    user, _ = get_user_model().objects.get_or_create(
+        username=username, defaults={"email": f"{username}@bench.invalid", "first_name": "Bench"}
+    )
+    from calcinosis_site.sessions import REFRESHED_AT, SIGNED_IN_AT
+
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    # What the site's sign-in adds (calcinosis_site.sessions.start_signed_in_session): without the time of
+    # signing in, SessionPolicyMiddleware would sign the session out on its first request.
+    now = int(time.time())
+    store[SIGNED_IN_AT] = store[REFRESHED_AT] = now
+    store.set_expiry(int(settings.SESSION_SIGNED_IN_IDLE.total_seconds()))
+    store.create()
+    return user, store.session_key
 
 
 def _owner_hash(session_key: str) -> str:
@@ -46,15 +78,21 @@ def step_questions(step):
     return list(step.questions.prefetch_related("options", "zones", "accepted_answers", "figure__renditions"))
 
 
-def advanced_attempt(the_quiz, session_key: str, position: int):
-    """An attempt whose current step is ``position``: the steps before it answered and committed."""
+def advanced_attempt(the_quiz, session_key: str, position: int, user=None):
+    """An attempt whose current step is ``position``: the steps before it answered and committed.
+
+    The signed-in ``user``'s when given, else the anonymous browser's with this session.
+    """
     from django.contrib.sessions.backends.db import SessionStore
 
     from quiz.kinds import get_kind
     from quiz.ownership import owner_secret
     from quiz.services import attempt_start, step_submit
 
-    attempt = attempt_start(quiz=the_quiz, owner_secret=owner_secret(SessionStore(session_key=session_key)))
+    if user is not None:
+        attempt = attempt_start(quiz=the_quiz, user=user)
+    else:
+        attempt = attempt_start(quiz=the_quiz, owner_secret=owner_secret(SessionStore(session_key=session_key)))
     for step in the_quiz.steps.filter(position__lt=position).order_by("position"):
         answers = {q.pk: get_kind(q.kind).correct_response(q, attempt) for q in step_questions(step)}
         step_submit(attempt=attempt, step=step, try_number=1, raw_responses=answers)

@@ -4,11 +4,14 @@
   one figure. The filler figures SHARE one image: it goes through the real pipeline once, and the other
   figures' rows point at its master and rendition files (same bytes, same rendition rows). Pages of those cases
   are never loaded by the benchmark; what matters is that the home page lists, counts and sorts 500+ rows.
-- One big case (``BIG_CASE_SLUG``): 15 sections of realistic length, 8 key points, 5 references and 30 figures,
-  every one of them a different photograph-like image uploaded as a camera JPEG and put through the real image
-  pipeline (``cases.images.clean_upload`` and ``cases.services.figure_attach_image``), so each has its own
-  renditions at every width in WebP and JPEG. Its quiz has 15 steps; each step reveals one section and two
-  figures and asks one question of every kind (``quiz.samples.make_question``).
+- Three sized cases (``SIZED_CASES``) of 5, 30 and 60 figures, alike in everything else: 15 sections of
+  realistic length, 8 key points, 5 references, and figures that are every one a different photograph-like image
+  uploaded as a camera JPEG and put through the real image pipeline (``cases.images.clean_upload`` and
+  ``cases.services.figure_attach_image``), so each has its own renditions at every width in WebP and JPEG. Each
+  has a 15-step quiz; each step reveals one section and its share of the figures (the 30-figure case two a
+  step) and asks one question of every kind (``quiz.samples.make_question``). Only the number of figures
+  differs, so a page's cost measured on the three says whether it grows with the case.
+  The 30-figure one (``BIG_CASE_SLUG``) is also the case whose page weight is measured.
 - The demo case and its quiz (``load_demo``).
 
 Everything is built in the bench process itself (Django set up with ``bench.settings``), before gunicorn starts.
@@ -19,16 +22,37 @@ import multiprocessing
 import random
 import signal
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connections, transaction
 from PIL import Image, ImageDraw, ImageFilter
 
-BIG_CASE_SLUG = "bench-thirty-figures"
-QUIZ_SLUG = "bench-thirty-figures-quiz"
+
+@dataclass(frozen=True)
+class SizedCase:
+    """One of the cases whose pages are measured at several sizes: its number of figures, slugs and title."""
+
+    figures: int
+    slug: str
+    quiz_slug: str
+    title: str
+    # Seeds of its images: every figure of every sized case is a different picture.
+    first_seed: int
+
+
+SIZED_CASES = (
+    SizedCase(5, "bench-five-figures", "bench-five-figures-quiz", "Five figures", 5000),
+    SizedCase(30, "bench-thirty-figures", "bench-thirty-figures-quiz", "Thirty figures", 1000),
+    SizedCase(60, "bench-sixty-figures", "bench-sixty-figures-quiz", "Sixty figures", 9000),
+)
+# The 30-figure case: the one whose page weight is measured.
+BIG = SIZED_CASES[1]
+BIG_CASE_SLUG = BIG.slug
+QUIZ_SLUG = BIG.quiz_slug
+BIG_FIGURES = BIG.figures
 FILLER_CASES = 500
-BIG_FIGURES = 30
 QUIZ_STEPS = 15
 # Uploads as an educator's camera gives them, cropped: big enough for every rendition width (up to 1920).
 UPLOAD_SIZE = (2048, 1536)
@@ -189,24 +213,35 @@ def build_filler_cases(count: int, rng: random.Random) -> None:
     )
 
 
-def build_big_case(rng: random.Random, processes: int) -> None:
+def figures_revealed_at(position: int, figures: list, steps: int = QUIZ_STEPS) -> list:
+    """The figures a step reveals: the case's figures shared out in order, every step its even share.
+
+    Rounded up, so step 1 always reveals one (its hotspot question needs a figure the learner has seen):
+    30 figures give two a step, 60 four, and 5 one at steps 1, 4, 7, 10 and 13.
+    """
+    count = len(figures)
+    return figures[-(-(position - 1) * count // steps) : -(-position * count // steps)]
+
+
+def build_sized_case(spec: SizedCase, rng: random.Random) -> list[tuple[int, int, tuple[int, int], bool]]:
+    """One sized case and its quiz; returns the image jobs for its figures (attached afterwards, in parallel)."""
     from cases.models import Case, Figure, KeyPoint, Reference, Section
     from quiz.models import Question, Quiz, Step
     from quiz.samples import make_question
 
     with transaction.atomic():
         case = Case.objects.create(
-            title="Thirty figures: calcified nodules over fifteen visits",
-            slug=BIG_CASE_SLUG,
+            title=f"{spec.title}: calcified nodules over fifteen visits",
+            slug=spec.slug,
             teaser="A long case with many clinical photographs and radiographs, for the benchmark.",
             status=Case.Status.PUBLISHED,
             specialty="Dermatology",
             keywords="benchmark, calcinosis, nodules",
             source_authors="Bench A, Mark B, Load C",
-            source_title="A case with thirty figures",
+            source_title=f"A case with {spec.figures} figures",
             source_journal="Journal of Benchmarks",
             source_year=2024,
-            source_doi="10.0000/bench.2024.1",
+            source_doi=f"10.0000/bench.2024.{spec.figures}",
             licence="CC BY-NC 4.0",
         )
         kinds = list(Section.Kind)
@@ -248,27 +283,31 @@ def build_big_case(rng: random.Random, processes: int) -> None:
                 source="Drawn for the benchmark",
                 licence="CC0",
             )
-            for n in range(1, BIG_FIGURES + 1)
+            for n in range(1, spec.figures + 1)
         )
         quiz = Quiz.objects.create(
             case=case,
-            title="Thirty figures quiz",
-            slug=QUIZ_SLUG,
+            title=f"{spec.title} quiz",
+            slug=spec.quiz_slug,
             introduction=_text(rng, 40),
             status="published",
             mode=Quiz.Mode.PRACTICE,
         )
+        latest = figures[0]
         for position in range(1, QUIZ_STEPS + 1):
             step = Step.objects.create(
                 quiz=quiz, position=position, title=f"Visit {position}", introduction=_text(rng, 30)
             )
             step.reveals_sections.add(sections[position - 1])
-            shown = figures[2 * (position - 1) : 2 * position]
+            shown = figures_revealed_at(position, figures)
             step.reveals_figures.add(*shown)
+            latest = shown[0] if shown else latest
             for number, kind in enumerate(Question.Kind, start=1):
-                make_question(step, number, kind, figure=shown[0], key_point=key_points[position % len(key_points)])
-    jobs = [(f.pk, 1000 + n, UPLOAD_SIZE, f.modality == Figure.Modality.RADIOGRAPH) for n, f in enumerate(figures)]
-    _attach_in_parallel(jobs, processes)
+                make_question(step, number, kind, figure=latest, key_point=key_points[position % len(key_points)])
+    return [
+        (f.pk, spec.first_seed + n, UPLOAD_SIZE, f.modality == Figure.Modality.RADIOGRAPH)
+        for n, f in enumerate(figures)
+    ]
 
 
 def is_complete(filler_cases: int) -> bool:
@@ -283,9 +322,12 @@ def is_complete(filler_cases: int) -> bool:
         return (
             Case.objects.filter(slug__startswith="bench-case-").count() == filler_cases
             and Case.objects.filter(slug=calcinosis.CASE["slug"]).exists()
-            and Quiz.objects.filter(slug=QUIZ_SLUG, steps__position=QUIZ_STEPS).exists()
-            and FigureRendition.objects.filter(figure__case__slug=BIG_CASE_SLUG).values("figure_id").distinct().count()
-            == BIG_FIGURES
+            and all(
+                Quiz.objects.filter(slug=spec.quiz_slug, steps__position=QUIZ_STEPS).exists()
+                and FigureRendition.objects.filter(figure__case__slug=spec.slug).values("figure_id").distinct().count()
+                == spec.figures
+                for spec in SIZED_CASES
+            )
         )
     except DatabaseError:
         return False
@@ -311,8 +353,16 @@ def build(filler_cases: int, say) -> None:
     build_filler_cases(filler_cases, rng)
     say(f"  {filler_cases} filler cases in {time.monotonic() - started:.1f} s")
     mark = time.monotonic()
-    build_big_case(rng, processes)
-    say(f"  the {BIG_FIGURES}-figure case and its {QUIZ_STEPS}-step quiz in {time.monotonic() - mark:.1f} s")
+    jobs = []
+    for spec in SIZED_CASES:
+        # Each case its own random stream, so one case's text does not change with the others.
+        jobs += build_sized_case(spec, random.Random(spec.figures))
+    _attach_in_parallel(jobs, processes)
+    sizes = ", ".join(str(spec.figures) for spec in SIZED_CASES)
+    say(
+        f"  the cases of {sizes} figures ({len(jobs)} images through the pipeline) and their {QUIZ_STEPS}-step "
+        f"quizzes in {time.monotonic() - mark:.1f} s"
+    )
     mark = time.monotonic()
     call_command("load_demo", stdout=io.StringIO())
     say(f"  the demo case in {time.monotonic() - mark:.1f} s")

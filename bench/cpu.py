@@ -3,8 +3,9 @@
 Read from /proc (Linux): the machine's busy time from /proc/stat, and each process's user + system time from
 /proc/PID/stat. The app is gunicorn's master and workers; the database is the PostgreSQL backends connected to
 the benchmark's database (found by their process title, ``postgres: ... USER DATABASE ...``); wrk is the load
-generator (a child of this process). "Other" is the machine's busy time less those three: other people's
-programs, PostgreSQL's own background processes, this script. A large "other" means a busy machine.
+generator (a child of this process); the cache is a local redis-server, when the run uses Redis (shared with
+whoever else uses it, so normally idle but for the benchmark). "Other" is the machine's busy time less those
+four: other people's programs, PostgreSQL's own background processes, this script. A large "other" means a busy machine.
 
 The processes are polled every 0.2 s during the run, so a database connection that closes in the middle (Django
 reconnects after DJANGO_DB_CONN_MAX_AGE) is counted up to its last poll, and one that opens counts in full.
@@ -64,6 +65,19 @@ def database_backends(user: str, database: str) -> list[int]:
     return found
 
 
+def redis_servers() -> list[int]:
+    """Local redis-server processes (the page cache, when the run uses Redis), by their command name."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "redis-server":
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
 def waited_children_ticks() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (usage.ru_utime + usage.ru_stime) * TICKS
@@ -78,6 +92,7 @@ class Usage:
     loadgen: float
     other: float
     total: float
+    cache: float = 0.0
 
 
 class _Group:
@@ -103,10 +118,10 @@ class _Group:
 
 
 class Monitor:
-    """``with Monitor(app_pids, db_pids) as monitor: ...`` then ``monitor.usage``."""
+    """``with Monitor(app_pids, db_pids[, cache_pids]) as monitor: ...`` then ``monitor.usage``."""
 
-    def __init__(self, list_app_pids, list_db_pids):
-        self.lists = (list_app_pids, list_db_pids)
+    def __init__(self, list_app_pids, list_db_pids, list_cache_pids=list):
+        self.lists = (list_app_pids, list_db_pids, list_cache_pids)
         self.usage: Usage | None = None
         self._stop = threading.Event()
 
@@ -116,7 +131,7 @@ class Monitor:
         self._started = time.monotonic()
         self._busy = machine_busy_ticks()
         self._loadgen = waited_children_ticks()
-        self.app, self.db = (_Group(listing, initial=True) for listing in self.lists)
+        self.app, self.db, self.cache = (_Group(listing, initial=True) for listing in self.lists)
         self._thread = threading.Thread(target=self._poll, daemon=True)
         self._thread.start()
         return self
@@ -125,6 +140,7 @@ class Monitor:
         while not self._stop.wait(POLL_SECONDS):
             self.app.poll()
             self.db.poll()
+            self.cache.poll()
 
     def __exit__(self, *exc):
         import time
@@ -133,9 +149,11 @@ class Monitor:
         self._thread.join()
         self.app.poll()
         self.db.poll()
+        self.cache.poll()
         scale = TICKS * (time.monotonic() - self._started)
         total = (machine_busy_ticks() - self._busy) / scale
-        app, db = self.app.used() / scale, self.db.used() / scale
+        app, db, cache = self.app.used() / scale, self.db.used() / scale, self.cache.used() / scale
         loadgen = (waited_children_ticks() - self._loadgen) / scale
-        self.usage = Usage(app=app, db=db, loadgen=loadgen, other=max(0.0, total - app - db - loadgen), total=total)
+        other = max(0.0, total - app - db - cache - loadgen)
+        self.usage = Usage(app=app, db=db, loadgen=loadgen, other=other, total=total, cache=cache)
         return False

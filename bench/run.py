@@ -7,16 +7,21 @@ What it does (docs/performance.md explains why each choice was made):
 2. Collects static files into a temporary STATIC_ROOT (whitenoise, as on a server) and starts gunicorn with
    production settings: debug off, a random secret key, ALLOWED_HOSTS 127.0.0.1, the real
    deploy/gunicorn.conf.py, and ``bench.settings`` (production settings plus the bench URLconf).
-3. For each endpoint: a warm-up, then a timed run of wrk at fixed concurrency (bench/loadgen.py).
-4. Measures the case page's weight in Chromium at phone and desktop widths (bench/pageweight.py).
-5. Prints the table (and writes it to ``--output``), then stops every process it started and removes its
-   temporary files and, unless ``--keep``, the database, also after a failure or Ctrl-C.
+3. For each endpoint: a warm-up, then a timed run of wrk at fixed concurrency (bench/loadgen.py). The endpoints
+   are the ceiling, the home page, the demo quiz's step 1, and on cases of 5, 30 and 60 figures the case page
+   and steps 1 and 15 of 15, anonymous and signed in, and the answer submission (``--only`` picks some).
+4. Measures the 30-figure case page's weight in Chromium at phone and desktop widths (bench/pageweight.py).
+5. Prints the table, each row as a ratio to the ceiling of the same run next to its performance target (and writes
+   it to ``--output``), then stops every process it started and removes its temporary files and, unless
+   ``--keep``, the database, also after a failure or Ctrl-C.
 """
 
 import argparse
 import datetime
+import fnmatch
 import os
 import platform
+import re
 import secrets
 import shutil
 import signal
@@ -34,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 GUNICORN_CONF = ROOT / "deploy" / "gunicorn.conf.py"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/calcinosis_bench"
-KEEP_DIR = Path(tempfile.gettempdir()) / "calcinosis-bench-kept"
+KEEP_ROOT = Path(tempfile.gettempdir())
 # Set by nginx in production; Django then treats the request as HTTPS (SECURE_PROXY_SSL_HEADER).
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
 # Variables of the caller's shell that must not leak into the benchmark's server.
@@ -62,7 +67,23 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument(
         "--keep",
         action="store_true",
-        help=f"keep the database and its media ({KEEP_DIR}) for the next run, and reuse them if complete",
+        help=f"keep the database and its media ({KEEP_ROOT}/calcinosis-bench-kept-DATABASE) for the next run, "
+        "and reuse them if complete",
+    )
+    parser.add_argument(
+        "--only",
+        type=lambda value: [p.strip() for p in value.split(",") if p.strip()],
+        default=[],
+        metavar="PATTERNS",
+        help="measure only the rows whose key matches one of these comma-separated patterns (the ceiling is always "
+        "measured); keys: home, demo-step1, case-{anon,user}-N, step1-{anon,user}-N, step15-{anon,user}-N, "
+        "submit-N, with N = 5, 30 or 60. E.g. --only 'case-*,submit-30' or --only '*-30'",
+    )
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("BENCH_REDIS_URL", ""),
+        help="the server's REDIS_URL: its cache, and with it the page cache, as on a production server "
+        "(default: the environment's BENCH_REDIS_URL; none: a local-memory cache, page caching off)",
     )
     parser.add_argument("--no-page-weight", action="store_true", help="skip the page weight in Chromium")
     parser.add_argument("--output", type=Path, help="also write the report to this file")
@@ -74,13 +95,22 @@ def parse_args(argv=None) -> argparse.Namespace:
     return args
 
 
+# How the rows name who asks for a page.
+WHO = {"anon": "anonymous", "user": "signed in"}
+
+
 @dataclass
 class Endpoint:
-    key: str
+    key: str  # what --only matches, e.g. "case-anon-30", "step15-user-60", "submit-5"
     label: str
     method: str
     path: str
     expected: int
+    session: str | None = None  # the session cookie sent with every request (None: no cookie)
+    kind: str = ""  # the page kind compared across case sizes in the "flat cost" lines
+    figures: int | None = None  # the figures of the case, for the sized cases' rows
+    target: float | None = None  # the performance target, as a ratio to the ceiling (at least)
+    quiz: object = None  # the quiz submitted to, for the POST rows
     queries: int | None = None
 
 
@@ -97,7 +127,8 @@ class Bench:
         self.args = args
         self.database_url = os.environ.get("BENCH_DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
         self.tmp = Path(tempfile.mkdtemp(prefix="calcinosis-bench-"))
-        self.files = KEEP_DIR if args.keep else self.tmp
+        # Kept files belong to one database: two people keeping different databases never share them.
+        self.files = KEEP_ROOT / f"calcinosis-bench-kept-{database_name(self.database_url)}" if args.keep else self.tmp
         self.server: subprocess.Popen | None = None
         self.port = 0
         self.database_created = False
@@ -125,7 +156,24 @@ class Bench:
                 "PYTHONUNBUFFERED": "1",
             }
         )
+        if self.args.redis_url:
+            env["REDIS_URL"] = self.args.redis_url
+            # A namespace of this run's own in a Redis others may share (bench/settings.py): no page or content
+            # version kept by an earlier run (same slugs, other rows) is ever served.
+            env["BENCH_CACHE_PREFIX"] = f"bench-{secrets.token_hex(6)}"
         return env
+
+    def check_redis(self) -> None:
+        if not self.args.redis_url:
+            return
+        import redis
+
+        try:
+            redis.Redis.from_url(self.args.redis_url, socket_connect_timeout=3).ping()
+        except redis.RedisError as exc:
+            raise SystemExit(
+                f"Redis at {self.args.redis_url} does not answer ({exc}); start it, or pass --redis-url ''"
+            ) from None
 
     def check_tools(self) -> None:
         missing = []
@@ -290,13 +338,14 @@ class Bench:
     def measure(self, endpoint: Endpoint, headers: dict, posts_file=None, warm_up: bool = True) -> Measured:
         if warm_up and self.args.warmup > 0:
             self.load(endpoint, self.args.warmup, headers, posts_file)
-        with cpu.Monitor(self.app_pids, self.db_pids) as monitor:
+        cache_pids = cpu.redis_servers if self.args.redis_url else list
+        with cpu.Monitor(self.app_pids, self.db_pids, cache_pids) as monitor:
             result = self.load(endpoint, self.args.duration, headers, posts_file)
         usage = monitor.usage
         say(
             f"  {endpoint.label}: {result.rps:.1f} requests/s, p50 {result.p50_ms:.1f} ms, "
             f"p95 {result.p95_ms:.1f} ms (CPU: app {usage.app:.2f}, database {usage.db:.2f}, "
-            f"wrk {usage.loadgen:.2f}, other {usage.other:.2f} cores)"
+            f"cache {usage.cache:.2f}, wrk {usage.loadgen:.2f}, other {usage.other:.2f} cores)"
         )
         problems = []
         if result.errors or result.unexpected:
@@ -305,22 +354,31 @@ class Bench:
             problems.append(f"the POST pool ran out ({result.exhausted} repeated): not valid")
         return Measured(endpoint, result, usage, "; ".join(problems))
 
-    def query_counts(self, endpoints: list[Endpoint], sessions: dict[str, str], post: tuple[str, str]) -> None:
+    def query_counts(self, endpoints: list[Endpoint]) -> None:
         """How many SQL queries each page makes, counted with Django's test client in this process.
 
-        ``sessions`` gives the session of the endpoints that need one; ``post`` is one fresh submission.
+        A GET is sent with the endpoint's session, twice, and the second is counted: what the load test
+        measures is pages served with whatever the caches kept (the page cache, shared fragments), not the first
+        request after a deploy. A POST is one fresh submission to the endpoint's quiz.
         """
         from django.db import connection
         from django.test import Client
         from django.test.utils import CaptureQueriesContext
 
+        from bench import attempts
+
         for endpoint in endpoints:
             client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
-            if endpoint.key in sessions:
-                client.cookies[self.settings().SESSION_COOKIE_NAME] = sessions[endpoint.key]
+            session = endpoint.session
+            if endpoint.method == "POST":
+                session = attempts.new_session()
+                _, path, body = attempts.post_pool(endpoint.quiz, session, 1, self.csrf_token)[0]
+            if session:
+                client.cookies[self.settings().SESSION_COOKIE_NAME] = session
+            if endpoint.method == "GET":
+                client.get(endpoint.path)
             with CaptureQueriesContext(connection) as queries:
                 if endpoint.method == "POST":
-                    path, body = post
                     response = client.generic("POST", path, body, content_type="application/x-www-form-urlencoded")
                 else:
                     response = client.get(endpoint.path)
@@ -328,65 +386,132 @@ class Bench:
                 raise RuntimeError(f"{endpoint.method} {endpoint.path} answered {response.status_code}")
             endpoint.queries = len(queries)
 
+    def endpoints(self) -> list[Endpoint]:
+        """The rows of the table, with the attempts and sessions their requests need (only those ``--only`` keeps).
+
+        Every GET row has its own browser: anonymous rows a session of their own (the case page: no cookie at
+        all, a first visit), signed-in rows a learner account of their own, so no row's attempts show on
+        another's page.
+        """
+        from bench import attempts, catalogue
+        from demo.quiz import QUIZ as DEMO_QUIZ
+
+        rows: list[Endpoint] = []
+
+        def wanted(key: str) -> bool:
+            return key in ("ok", "ok-end") or not self.args.only or any(fnmatch.fnmatch(key, p) for p in self.args.only)
+
+        def step_row(key, label, kind, the_quiz, position, signed_in, figures=None, target=None):
+            if not wanted(key):
+                return
+            if signed_in:
+                user, session = attempts.learner_session(f"bench-{key}")
+            else:
+                user, session = None, attempts.new_session()
+            attempt = attempts.advanced_attempt(the_quiz, session, position, user=user)
+            path = f"/attempts/{attempt.token}/steps/{position}/"
+            rows.append(
+                Endpoint(key, label, "GET", path, 200, session=session, kind=kind, figures=figures, target=target)
+            )
+
+        rows.append(Endpoint("ok", "ceiling: the 'ok' view", "GET", "/bench/ok/", 200))
+        if wanted("home"):
+            rows.append(Endpoint("home", "home page", "GET", "/", 200))
+        step_row("demo-step1", "demo quiz, step 1", "", attempts.quiz(DEMO_QUIZ["slug"]), 1, False, target=0.2)
+        quizzes = {spec.figures: attempts.quiz(spec.quiz_slug) for spec in catalogue.SIZED_CASES}
+        last = catalogue.QUIZ_STEPS
+        for spec in catalogue.SIZED_CASES:
+            for signed_in, who in ((False, "anon"), (True, "user")):
+                key = f"case-{who}-{spec.figures}"
+                if not wanted(key):
+                    continue
+                kind = f"case page, {WHO[who]}"
+                session = attempts.learner_session(f"bench-{key}")[1] if signed_in else None
+                target = (0.2 if signed_in else 0.5) if spec.figures >= 30 else None
+                path = f"/cases/{spec.slug}/?whole=1"
+                label = f"{kind}, {spec.figures} fig"
+                rows.append(
+                    Endpoint(
+                        key, label, "GET", path, 200, session=session, kind=kind, figures=spec.figures, target=target
+                    )
+                )
+        for position in (1, last):
+            for who in ("anon", "user"):
+                kind = f"step {position} of {last}, {WHO[who]}"
+                for spec in catalogue.SIZED_CASES:
+                    target = 0.1 if position == last and spec.figures == catalogue.BIG_FIGURES else None
+                    key = f"step{position}-{who}-{spec.figures}"
+                    label = f"{kind}, {spec.figures} fig"
+                    step_row(key, label, kind, quizzes[spec.figures], position, who == "user", spec.figures, target)
+        for spec in catalogue.SIZED_CASES:
+            key = f"submit-{spec.figures}"
+            if wanted(key):
+                label = f"answer submission (POST), {spec.figures} fig"
+                rows.append(
+                    Endpoint(
+                        key,
+                        label,
+                        "POST",
+                        "/attempts/<token>/steps/<n>/",
+                        302,
+                        kind="answer submission",
+                        figures=spec.figures,
+                        target=0.1,
+                        quiz=quizzes[spec.figures],
+                    )
+                )
+        # The ceiling once more at the end: the machine's speed drifts (a shared virtual machine), and how far it
+        # drifted during the round says how far to trust the ratios, which are all to the first ceiling.
+        rows.append(Endpoint("ok-end", "ceiling again, end of the round", "GET", "/bench/ok/", 200))
+        return rows
+
     def run(self) -> str:
         self.check_tools()
         self.env = self.environment()
         for key in [k for k in os.environ if k.startswith(DROPPED_PREFIXES)]:
             del os.environ[key]
         os.environ.update(self.env)
+        self.check_redis()
         load_before = os.getloadavg()
         self.prepare_data()
 
         from bench import attempts, catalogue
 
-        quiz = attempts.quiz(catalogue.QUIZ_SLUG)
-        last = quiz.steps.order_by("-position").first().position
-        reading_session = attempts.new_session()
-        reading = attempts.advanced_attempt(quiz, reading_session, last)
-        step_path = f"/attempts/{reading.token}/steps/{last}/"
-        endpoints = [
-            Endpoint("ok", "ceiling: the 'ok' view", "GET", "/bench/ok/", 200),
-            Endpoint("home", "home page", "GET", "/", 200),
-            Endpoint(
-                "case",
-                f"case page, {catalogue.BIG_FIGURES} figures",
-                "GET",
-                f"/cases/{catalogue.BIG_CASE_SLUG}/?whole=1",
-                200,
-            ),
-            Endpoint("step", f"quiz step page (step {last} of {last})", "GET", step_path, 200),
-            Endpoint("submit", "answer submission (POST)", "POST", "/attempts/<token>/steps/<n>/", 302),
-        ]
-
+        started = time.monotonic()
+        endpoints = self.endpoints()
+        say(f"{len(endpoints)} endpoints and their attempts prepared in {time.monotonic() - started:.1f} s.")
         self.start_server()
         say(f"gunicorn is serving on 127.0.0.1:{self.port} ({self.describe_server()}).")
+        # The CSRF cookie and token of a real step page; the token is not tied to a session, so every POST uses it.
+        csrf_session = attempts.new_session()
+        big_quiz = attempts.quiz(catalogue.QUIZ_SLUG)
+        csrf_attempt = attempts.advanced_attempt(big_quiz, csrf_session, 1)
         self.csrf_cookie, self.csrf_token = attempts.csrf_for(
-            self.port, step_path, self.cookie(reading_session), PROXY_HEADERS
+            self.port, f"/attempts/{csrf_attempt.token}/steps/1/", self.cookie(csrf_session), PROXY_HEADERS
         )
         # One real submission first, to check that a POST from the pool is recorded as a graded try.
         probe_session = attempts.new_session()
-        _, probe_path, probe_body = attempts.post_pool(quiz, probe_session, 1, self.csrf_token)[0]
+        _, probe_path, probe_body = attempts.post_pool(big_quiz, probe_session, 1, self.csrf_token)[0]
         status, location = attempts.post_once(self.port, probe_path, probe_body, self.headers(probe_session))
         if status != 302 or attempts.recorded_tries(probe_session) != 1:
             raise RuntimeError(f"a test submission was not recorded: {status} {location}\n{self.server_log()}")
-        sample_session = attempts.new_session()
-        _, sample_path, sample_body = attempts.post_pool(quiz, sample_session, 1, self.csrf_token)[0]
-        self.query_counts(endpoints, {"step": reading_session, "submit": sample_session}, (sample_path, sample_body))
+        self.query_counts(endpoints)
         rounds: list[list[Measured]] = []
         for number in range(1, self.args.rounds + 1):
             say(
                 f"Round {number} of {self.args.rounds}: {self.args.warmup:g} s warm-up, {self.args.duration:g} s "
                 f"timed, {self.args.connections} connections, per endpoint."
             )
-            rounds.append(self.measure_round(endpoints, quiz, reading_session))
+            rounds.append(self.measure_round(endpoints))
         weights = []
+        case_path = f"/cases/{catalogue.BIG_CASE_SLUG}/?whole=1"
         if not self.args.no_page_weight:
             from bench import pageweight
 
             say("Measuring the page weight in Chromium.")
-            weights = pageweight.measure(self.url(endpoints[2].path), extra_headers=PROXY_HEADERS)
+            weights = pageweight.measure(self.url(case_path), extra_headers=PROXY_HEADERS)
         load_after = os.getloadavg()
-        return self.report(endpoints, rounds, weights, load_before, load_after, endpoints[2].path)
+        return self.report(endpoints, rounds, weights, load_before, load_after, case_path)
 
     def settings(self):
         from django.conf import settings
@@ -403,23 +528,31 @@ class Bench:
     def headers(self, session: str | None = None) -> dict[str, str]:
         return {**PROXY_HEADERS, "Cookie": self.cookie(session)} if session else dict(PROXY_HEADERS)
 
-    def measure_round(self, endpoints, quiz, reading_session) -> list[Measured]:
+    def measure_round(self, endpoints: list[Endpoint]) -> list[Measured]:
+        measured = []
+        ceiling = 0.0
+        for endpoint in endpoints:
+            if endpoint.method == "POST":
+                measured.append(self.measure_submissions(endpoint, ceiling))
+            else:
+                measured.append(self.measure(endpoint, self.headers(endpoint.session)))
+            if endpoint.key == "ok":
+                ceiling = measured[-1].result.rps
+        return measured
+
+    def measure_submissions(self, submit: Endpoint, ceiling: float) -> Measured:
+        """Submissions to one quiz: each POST a fresh one from a pool, checked against the database afterwards."""
         from bench import attempts
 
-        measured = []
-        for endpoint in endpoints[:4]:
-            headers = self.headers(reading_session if endpoint.key == "step" else None)
-            measured.append(self.measure(endpoint, headers))
-
-        # The POSTs: a warm-up pool sized for the ceiling's rate (no page is faster); the warm-up's rate then
-        # sizes the timed run's pool, twice over. Each pool has its own session.
-        submit = endpoints[4]
-        rate = measured[0].result.rps
+        # A warm-up pool sized for half the ceiling's rate (a POST that writes to the database gets nowhere near
+        # it; a warm-up that runs out only repeats its last POST); the warm-up's rate then sizes the timed
+        # run's pool, twice over. Each pool has its own session.
+        rate = ceiling
         if self.args.warmup > 0:
-            session, posts_file = self.post_pool(quiz, rate * 1.25 * self.args.warmup, "warmup")
+            session, posts_file = self.post_pool(submit.quiz, ceiling * 0.5 * self.args.warmup, "warmup")
             rate = self.load(submit, self.args.warmup, self.headers(session), posts_file).rps
         started = time.monotonic()
-        timed_session, posts_file = self.post_pool(quiz, max(rate, 10) * 2 * self.args.duration, "timed")
+        timed_session, posts_file = self.post_pool(submit.quiz, max(rate, 10) * 2 * self.args.duration, "timed")
         say(f"  ({time.monotonic() - started:.1f} s to prepare the submissions)")
         result = self.measure(submit, self.headers(timed_session), posts_file, warm_up=False)
         recorded = attempts.recorded_tries(timed_session)
@@ -429,8 +562,7 @@ class Bench:
         if not counted <= recorded <= counted + self.args.connections:
             check += " (MISMATCH: not valid)"
         result.note = "; ".join(filter(None, [result.note, check]))
-        measured.append(result)
-        return measured
+        return result
 
     def post_pool(self, quiz, submissions: float, name: str) -> tuple[str, Path]:
         """A new session with enough fresh attempts for this many submissions, and the file listing the POSTs."""
@@ -474,52 +606,76 @@ class Bench:
             f"{self.args.connections} connections, {self.args.warmup:g} s warm-up + {self.args.duration:g} s "
             f"per endpoint, {len(rounds)} round(s){' (the median of the quiet ones)' if len(rounds) > 1 else ''}"
         )
+        add(
+            f"Cache: Redis ({self.args.redis_url}), page cache {self.settings().PAGE_CACHE_SECONDS} s"
+            if self.args.redis_url
+            else f"Cache: local memory, page cache {getattr(self.settings(), 'PAGE_CACHE_SECONDS', 0)} s (no Redis)"
+        )
         add(f"Load average (1, 5, 15 min) before: {fmt_load(load_before)}; after: {fmt_load(load_after)}")
         add("")
         chosen = [median_of([r[i] for r in rounds]) for i in range(len(endpoints))]
         ceiling = chosen[0].result.rps
-        head = f"{'Endpoint':<36} {'Requests/s':>10} {'p50 ms':>8} {'p95 ms':>8} {'vs ceiling':>10} {'Queries':>7}"
+        add("'vs ceiling': requests/s as a ratio to the ceiling's in this run. 'CPU ms': gunicorn's CPU time per")
+        add("request (app cores x 1000 / requests per second). 'Target': the site's target, as a ratio to the ceiling.")
+        head = (
+            f"{'Endpoint':<36} {'Requests/s':>10} {'p50 ms':>8} {'vs ceiling':>10} {'CPU ms':>7} {'Queries':>7}  Target"
+        )
         add(head)
-        add("-" * len(head))
+        add("-" * (len(head) + 12))
         for m in chosen:
             r = m.result
+            target = ""
+            if m.endpoint.target is not None:
+                met = r.rps / ceiling >= m.endpoint.target
+                target = f">= {m.endpoint.target:g} {'met' if met else 'not met'}"
             add(
-                f"{m.endpoint.label:<36} {r.rps:>10.1f} {r.p50_ms:>8.1f} {r.p95_ms:>8.1f} "
-                f"{r.rps / ceiling:>9.0%} {m.endpoint.queries if m.endpoint.queries is not None else '':>7}"
+                f"{m.endpoint.label:<36} {r.rps:>10.1f} {r.p50_ms:>8.1f} {r.rps / ceiling:>10.3f} "
+                f"{app_ms(m):>7.2f} {m.endpoint.queries if m.endpoint.queries is not None else '':>7}  {target}"
             )
+        flat = flat_cost_lines(chosen, ceiling)
+        if flat:
+            add("")
+            add("Flat cost (target: the 60-figure case's ratio to the ceiling within 20 % of the 5-figure case's):")
+            lines += flat
         add("")
         add("CPU during each timed run, in cores (2 = both cores busy): app = gunicorn, db = its PostgreSQL")
-        add("backends, wrk = the load generator, other = everything else on the machine.")
-        add("'app ms/request': gunicorn's CPU time per request (app cores x 1000 / requests per second).")
-        head2 = f"{'Endpoint':<36} {'app':>6} {'db':>6} {'wrk':>6} {'other':>6} {'app ms/request':>14}  Checks"
+        add("backends, cache = redis-server, wrk = the load generator, other = everything else on the machine.")
+        head2 = f"{'Endpoint':<36} {'app':>6} {'db':>6} {'cache':>6} {'wrk':>6} {'other':>6} {'p95 ms':>8}  Checks"
         add(head2)
         add("-" * len(head2))
         for m in chosen:
             u = m.cpu
-            per_request = u.app * 1000 / m.result.rps if m.result.rps else 0
             add(
-                f"{m.endpoint.label:<36} {u.app:>6.2f} {u.db:>6.2f} {u.loadgen:>6.2f} {u.other:>6.2f} "
-                f"{per_request:>14.2f}  {m.note or 'ok'}"
+                f"{m.endpoint.label:<36} {u.app:>6.2f} {u.db:>6.2f} {u.cache:>6.2f} {u.loadgen:>6.2f} {u.other:>6.2f} "
+                f"{m.result.p95_ms:>8.1f}  {m.note or 'ok'}"
             )
         add("")
-        add("Paths: " + ", ".join(f"{e.key} {e.path}" for e in endpoints))
+        paths: dict[str, list[str]] = {}
+        for e in endpoints:
+            paths.setdefault(re.sub(r"/attempts/[^/]+/", "/attempts/<token>/", e.path), []).append(e.key)
+        add("Paths: " + "; ".join(f"{path} ({', '.join(keys)})" for path, keys in paths.items()))
         if weights:
             add("")
             add(f"Page weight of {case_path}, scrolled to the bottom, empty cache. KB = 1000 bytes of encoded bodies")
             add("as downloaded. 'HTML gzipped': the total with the HTML gzipped as nginx does on a server (gunicorn")
-            add("sends it uncompressed). 'Before scrolling': what was downloaded before the first scroll.")
+            add("sends it uncompressed); the target is judged on it. 'Before scrolling': downloaded before the first")
+            add("scroll.")
             head3 = (
                 f"{'Viewport':<20} {'Requests':>8} {'Images':>6} {'Images KB':>9} {'HTML KB':>7} {'CSS KB':>6} "
-                f"{'Total KB':>8} {'HTML gzipped':>12} {'Before scrolling':>16}"
+                f"{'Total KB':>8} {'HTML gzipped':>12} {'Before scrolling':>16}  Target"
             )
             add(head3)
-            add("-" * len(head3))
+            add("-" * (len(head3) + 12))
             for w in weights:
                 kb = {kind: w.by_type.get(kind, 0) / 1000 for kind in ("image", "document", "stylesheet")}
+                target = ""
+                if w.viewport.target_kb:
+                    met = w.behind_nginx / 1000 < w.viewport.target_kb
+                    target = f"< {w.viewport.target_kb} KB {'met' if met else 'not met'}"
                 add(
                     f"{w.viewport.label:<20} {w.requests:>8} {w.images:>6} {kb['image']:>9.1f} {kb['document']:>7.1f} "
                     f"{kb['stylesheet']:>6.1f} {w.total / 1000:>8.1f} {w.behind_nginx / 1000:>12.1f} "
-                    f"{w.before_scrolling / 1000:>16.1f}"
+                    f"{w.before_scrolling / 1000:>16.1f}  {target}"
                 )
                 if w.failed:
                     add(f"  {len(w.failed)} requests failed, e.g. {w.failed[0]}")
@@ -565,6 +721,34 @@ class Bench:
 BUSY_OTHER_CORES = 0.25
 
 
+def app_ms(m: Measured) -> float:
+    """gunicorn's CPU milliseconds per request during the timed run."""
+    return m.cpu.app * 1000 / m.result.rps if m.result.rps else 0.0
+
+
+# Flat cost: the 60-figure case's value within this fraction of the 5-figure case's.
+FLAT_TOLERANCE = 0.2
+
+
+def flat_cost_lines(chosen: list[Measured], ceiling: float) -> list[str]:
+    """Per page kind: the 60-figure case's ratio to the ceiling against the 5-figure case's, and their CPU."""
+    lines = []
+    kinds = list(dict.fromkeys(m.endpoint.kind for m in chosen if m.endpoint.kind))
+    for kind in kinds:
+        by_size = {m.endpoint.figures: m for m in chosen if m.endpoint.kind == kind}
+        small, large = by_size.get(5), by_size.get(60)
+        if not (small and large and small.result.rps):
+            continue
+        change = large.result.rps / small.result.rps - 1
+        verdict = "met" if abs(change) <= FLAT_TOLERANCE else "not met"
+        lines.append(
+            f"  {kind + ':':<30} 60 figures {large.result.rps / ceiling:.3f}, "
+            f"5 figures {small.result.rps / ceiling:.3f}"
+            f" ({change:+.0%}; CPU {app_ms(large):.1f} vs {app_ms(small):.1f} ms/request): {verdict}"
+        )
+    return lines
+
+
 def median_of(measured: list[Measured]) -> Measured:
     """The round with the median throughput (the lower middle one for an even count), among the rounds
     measured while the machine was quiet if there are any: the aim is the site's speed, not its neighbours'.
@@ -579,6 +763,12 @@ def median_of(measured: list[Measured]) -> Measured:
     if len(measured) > 1:
         chosen.note = "; ".join(filter(None, [chosen.note, f"{len(quiet)} of {len(measured)} rounds quiet"]))
     return chosen
+
+
+def database_name(url: str) -> str:
+    import dj_database_url
+
+    return dj_database_url.parse(url)["NAME"]
 
 
 def free_port() -> int:
