@@ -20,8 +20,16 @@ from learners.models import ReviewAnswer, ReviewItem
 from learners.scheduling import first_card, rating_for
 from quiz.behaviours import Behaviour, Exam
 from quiz.grading import State
+from quiz.kinds import get_kind
 from quiz.models import Attempt, Question, Quiz, Response
-from quiz.selectors import STATE_LABELS, Revealed, held_case_ids, revealed_content, step_url
+from quiz.selectors import (
+    STATE_LABELS,
+    QuestionFeedback,
+    Revealed,
+    held_case_ids,
+    revealed_content,
+    step_url,
+)
 
 
 def end_of_day(now: datetime) -> datetime:
@@ -184,6 +192,31 @@ def answer_owned(pk: int, user) -> ReviewAnswer | None:
         .select_related("item__key_point__reference", "item__key_point__case", "question__step__quiz")
         .first()
     )
+
+
+def answer_feedback(answer: ReviewAnswer) -> QuestionFeedback:
+    """What the learner answered and what was expected, in the words of the question's kind, from the stored
+    grade (never graded again). The question is seen as at the end of an attempt: the whole case reached."""
+    question = answer.question
+    feedback = QuestionFeedback(
+        question=question,
+        state=answer.state,
+        state_label=outcome_label(answer.fraction),
+        tries=1,
+        marks_awarded=answer.fraction,
+        marks_possible=1.0,
+        your_answer=[],
+        expected_answer=[],
+        attempt=ReviewRound(
+            token=uuid.uuid4(),
+            seed=answer.item.seed,
+            quiz_id=question.step.quiz_id,
+            current_position=question.step.position,
+            is_finished=True,
+        ),
+    )
+    get_kind(question.kind).describe(question, answer.raw, feedback, answer)
+    return feedback
 
 
 # --- "My cases" --------------------------------------------------------------------------------------

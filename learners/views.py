@@ -13,8 +13,7 @@ from learners import selectors
 from learners.models import ReviewItem
 from learners.services import review_answer, review_items_sync
 from quiz.forms import StepForm
-from quiz.kinds import get_kind
-from quiz.selectors import QuestionFeedback, calibration_for_user
+from quiz.selectors import calibration_for_user
 
 
 @login_required
@@ -100,13 +99,7 @@ def review_answer_page(request, pk):
     answer = selectors.answer_owned(pk, request.user)
     if answer is None:
         raise Http404("No such answer.")
-    question = answer.question
-    # What the learner answered and what was expected, described by the question's kind from the stored grade.
-    feedback = QuestionFeedback(
-        question, answer.state, selectors.outcome_label(answer.fraction), 1, answer.fraction, 1.0, [], []
-    )
-    feedback.attempt = selectors.ReviewRound(uuid.uuid4(), answer.item.seed, question.step.quiz_id, 10**4, {}, True)
-    get_kind(question.kind).describe(question, answer.raw, feedback, answer)
+    feedback = selectors.answer_feedback(answer)
     now = timezone.now()
     context = {
         "answer": answer,
