@@ -72,9 +72,11 @@ def key_point_fractions(attempts: list[Attempt]) -> dict[int, dict[int, float]]:
     return {a: {k: sum(f) / len(f) for k, f in points.items()} for a, points in collected.items()}
 
 
-def askable_questions():
-    """Questions a review may ask: still asked, in a step still asked, of a quiz learners can take."""
-    return Question.objects.filter(withdrawn=False, step__withdrawn=False, step__quiz__in=Quiz.objects.published())
+def askable_questions(now: datetime | None = None):
+    """Questions a review may ask: still asked, in a step still asked, of a quiz learners can take and whose
+    answers any learner may see by now (a review shows the expected answer: never one an exam keeps back)."""
+    quizzes = Quiz.objects.published().answers_open(now or timezone.now())
+    return Question.objects.filter(withdrawn=False, step__withdrawn=False, step__quiz__in=quizzes)
 
 
 def pending_items(user, now: datetime) -> list[ReviewItem]:
@@ -93,7 +95,7 @@ def pending_items(user, now: datetime) -> list[ReviewItem]:
     if not candidates:
         return []
     askable = set(
-        KeyPoint.objects.filter(pk__in=candidates, questions__in=askable_questions()).values_list("pk", flat=True)
+        KeyPoint.objects.filter(pk__in=candidates, questions__in=askable_questions(now)).values_list("pk", flat=True)
     )
     items: dict[int, ReviewItem] = {}
     for attempt in attempts:
@@ -112,35 +114,40 @@ def pending_items(user, now: datetime) -> list[ReviewItem]:
     return list(items.values())
 
 
-def _reviewable(items):
-    """Items whose key point a question can still test, outside cases an exam keeps back from the learner."""
-    return items.filter(Exists(askable_questions().filter(key_points=OuterRef("key_point"))))
+def _reviewable(items, now: datetime):
+    """Items whose key point a question can still test."""
+    return items.filter(Exists(askable_questions(now).filter(key_points=OuterRef("key_point"))))
 
 
 def due_items(user, now: datetime) -> list[ReviewItem]:
     """The learner's items due by the end of today, soonest first, with their key point's case."""
     if not _signed_in(user):
         return []
-    items = _reviewable(ReviewItem.objects.filter(user=user).due_by(end_of_day(now)))
+    items = _reviewable(ReviewItem.objects.filter(user=user).due_by(end_of_day(now)), now)
     items = list(items.select_related("key_point__case").order_by("due", "pk"))
     held = held_case_ids(user=user, owner_secret="", now=now) if items else set()
     return [i for i in items if i.key_point.case_id not in held]
 
 
 def due_count(user, now: datetime) -> int:
-    """How many reviews are due today (for the header), counting items not made yet."""
+    """How many reviews are due today (for the header), counting items not made yet; the same items as
+    ``due_items`` (none from a case an open exam keeps back)."""
     if not _signed_in(user):
         return 0
     moment = end_of_day(now)
-    stored = _reviewable(ReviewItem.objects.filter(user=user).due_by(moment)).count()
-    return stored + sum(1 for item in pending_items(user, now) if item.due <= moment)
+    pending = [item for item in pending_items(user, now) if item.due <= moment]
+    if pending:
+        held = held_case_ids(user=user, owner_secret="", now=now)
+        cases = dict(KeyPoint.objects.filter(pk__in=[i.key_point_id for i in pending]).values_list("pk", "case_id"))
+        pending = [item for item in pending if cases.get(item.key_point_id) not in held]
+    return len(due_items(user, now)) + len(pending)
 
 
-def next_due(user) -> ReviewItem | None:
+def next_due(user, now: datetime | None = None) -> ReviewItem | None:
     """The learner's next item to fall due, whenever that is."""
     if not _signed_in(user):
         return None
-    return _reviewable(ReviewItem.objects.filter(user=user)).order_by("due", "pk").first()
+    return _reviewable(ReviewItem.objects.filter(user=user), now or timezone.now()).order_by("due", "pk").first()
 
 
 # --- one review question -------------------------------------------------------------------------------
@@ -165,10 +172,10 @@ class ReviewRound:
     behaviour: Behaviour = field(default_factory=Exam)
 
 
-def review_question(item: ReviewItem) -> Question | None:
+def review_question(item: ReviewItem, now: datetime | None = None) -> Question | None:
     """The question that tests the item's key point this time: its questions take turns, one per review."""
     questions = list(
-        askable_questions()
+        askable_questions(now)
         .filter(key_points=item.key_point_id)
         .select_related("step__quiz__case", "figure")
         .prefetch_related("options", "zones", "accepted_answers", "figure__renditions")

@@ -42,7 +42,7 @@ def review_list(request):
     context = {
         "due": due,
         "by_case": list(by_case.items()),
-        "next_due": None if due else selectors.next_due(request.user),
+        "next_due": None if due else selectors.next_due(request.user, now),
     }
     return render(request, "learners/review_list.html", context)
 
@@ -67,7 +67,7 @@ def review_item(request, pk):
         when = f"{timezone.localtime(item.due):%d %B %Y}"
         messages.info(request, f"That review is not due today: it comes back on {when}.")
         return redirect("learners:review")
-    question = selectors.review_question(item)
+    question = selectors.review_question(item, now)
     if question is None:
         raise Http404("No question tests this key point now.")
     round_ = selectors.review_round(item, question)

@@ -31,6 +31,16 @@ class QuizQuerySet(models.QuerySet):
         """Quizzes learners may take: the quiz and its case are both published."""
         return self.filter(status=Status.PUBLISHED, case__status=Case.Status.PUBLISHED)
 
+    def answers_open(self, now):
+        """Quizzes whose expected answers any learner who takes them may see by now: practice (after each step),
+        and the others when their review setting allows it (right after an attempt, or once closed).
+        The same rule as ``Attempt.answers_visible``, for a quiz rather than an attempt."""
+        return self.filter(
+            models.Q(mode=Quiz.Mode.PRACTICE)
+            | models.Q(review_after=Quiz.ReviewAfter.ATTEMPT)
+            | models.Q(review_after=Quiz.ReviewAfter.CLOSE, closes_at__lte=now)
+        )
+
 
 class Quiz(models.Model):
     class Mode(models.TextChoices):

@@ -11,7 +11,8 @@ from learners import selectors
 from learners.models import ReviewAnswer, ReviewItem
 from learners.services import review_answer, review_items_sync
 from learners.tests.helpers import WRONG_STEPS, play, review_post
-from quiz.models import Attempt, Question
+from quiz.models import Attempt, Question, Quiz, Step
+from quiz.samples import make_question
 from quiz.tests.helpers import key_answer, load_demo_quiz, wrong_answer
 
 pytestmark = pytest.mark.django_db
@@ -249,3 +250,42 @@ def test_a_partly_right_review_answer_gets_its_feedback_page(client, learner):
     page = client.get(response.url)
     assert page.status_code == 200
     assert "Your answer: Partly correct" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    "review_after, closes_in_days, asked",
+    [
+        (Quiz.ReviewAfter.NEVER, -1, False),  # closed, but its answers are never shown
+        (Quiz.ReviewAfter.CLOSE, +1, False),  # shown once it closes: not yet
+        (Quiz.ReviewAfter.CLOSE, -1, True),  # closed yesterday: its answers are open
+        (Quiz.ReviewAfter.ATTEMPT, +1, True),
+    ],
+)
+def test_a_review_asks_an_exams_question_only_once_its_answers_are_open_to_all(
+    client, learner, review_after, closes_in_days, asked
+):
+    """A review shows the expected answer: an exam question whose key the exam keeps back is never asked."""
+    quiz = load_demo_quiz(max_tries=1)
+    attempt = play(client, quiz)
+    finish_at(attempt, attempt.finished_at - timedelta(days=3))
+    now = datetime.now(UTC)
+    exam = Quiz.objects.create(
+        case=quiz.case,
+        title="End-of-block exam",
+        slug="end-of-block-exam",
+        status="published",
+        mode=Quiz.Mode.EXAM,
+        review_after=review_after,
+        closes_at=now + timedelta(days=closes_in_days),
+    )
+    key_point = quiz.case.key_points.filter(questions__step__quiz=quiz).first()
+    secret = make_question(Step.objects.create(quiz=exam, position=1, title="Exam"), 1, Question.Kind.SINGLE_BEST)
+    secret.key_points.add(key_point)
+    review_items_sync(user=learner, now=now)
+    item = ReviewItem.objects.get(user=learner, key_point=key_point)
+
+    questions = set()
+    for turn in range(6):  # the key point's questions take turns
+        item.reviews = turn
+        questions.add(selectors.review_question(item, now))
+    assert (secret in questions) is asked
