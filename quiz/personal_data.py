@@ -41,6 +41,10 @@ def answer_in_words(response: Response) -> str:
     return "; ".join(scratch.your_answer)
 
 
+#: What the mark and verdict of an answer say while its quiz keeps the answers back.
+HELD = "held until the quiz shows its answers"
+
+
 class AttemptsSection:
     key = "quiz_attempts"
     title = "Your quiz attempts"
@@ -91,7 +95,9 @@ class AttemptsSection:
 class AnswersSection:
     key = "quiz_answers"
     title = "Your answers"
-    description = "Every answer you gave, try by try, with the mark the grader gave it."
+    description = (
+        "Every answer you gave, try by try, with the mark the grader gave it (once the quiz shows its answers)."
+    )
     columns = [
         ("attempt", "Attempt"),
         ("quiz", "Quiz"),
@@ -117,9 +123,13 @@ class AnswersSection:
                 "try_number",
             )
         )
+        now = timezone.now()
         rows = []
         for response in responses:
             step = response.step_attempt.step
+            # While an exam keeps its answers back (in progress, review after closing or never), so does this
+            # page: which answers were right would otherwise be one download away.
+            shown = response.step_attempt.attempt.answers_visible(now)
             rows.append(
                 {
                     "attempt": str(response.step_attempt.attempt.token),
@@ -130,8 +140,8 @@ class AnswersSection:
                     "answer": answer_in_words(response),
                     "raw_answer": json.dumps(response.raw, ensure_ascii=False, sort_keys=True),
                     "certainty": response.get_certainty_display() if response.certainty else None,
-                    "fraction": response.fraction,
-                    "state": response.state,
+                    "fraction": response.fraction if shown else None,
+                    "state": response.state if shown else HELD,
                     "submitted_at": _when(response.submitted_at),
                 }
             )

@@ -7,6 +7,7 @@ Here rather than in accounts/tests: these tests play the demo quiz, and ``accoun
 import csv
 import io
 import json
+from datetime import timedelta
 
 import pytest
 from django.apps import apps
@@ -14,11 +15,12 @@ from django.core import mail
 from django.db import models
 from django.db.models.functions import Cast
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Cohort
 from accounts.roles import sync_course_team_group
 from learners.models import ReviewItem
-from quiz.models import Attempt, Response
+from quiz.models import Attempt, Quiz, Response
 from quiz.tests.helpers import load_demo_quiz, wrong_answer
 from quiz.tests.test_walkthrough import start, submit
 
@@ -220,3 +222,25 @@ def test_the_spaced_review_is_in_the_export_and_goes_with_the_account(
 
     delete_own_account(client)
     assert not ReviewItem.objects.exists(), "a schedule is the learner's own, kept under neither setting"
+
+
+@pytest.mark.parametrize("review_after", [Quiz.ReviewAfter.NEVER, Quiz.ReviewAfter.CLOSE])
+def test_the_export_holds_back_which_exam_answers_were_right_while_the_exam_does(client, learner, review_after):
+    quiz = load_demo_quiz(mode=Quiz.Mode.EXAM, review_after=review_after, closes_at=timezone.now() + timedelta(days=1))
+    attempt = start(client, quiz)
+    submit(client, attempt, quiz.steps.get(position=1))
+    submit(client, attempt, quiz.steps.get(position=2), answer=wrong_answer)
+
+    rows = json.loads(client.get(reverse("accounts:my_data_json")).content)["sections"]["quiz_answers"]["rows"]
+    assert len(rows) == Response.objects.filter(step_attempt__attempt=attempt).count() > 0
+    for row in rows:
+        assert row["answer"], "the learner's own answer is theirs to see"
+        assert row["fraction"] is None and row["state"] == "held until the quiz shows its answers"
+    page = client.get(reverse("accounts:my_data")).content.decode()
+    assert "incorrect" not in page.lower() and "partially_correct" not in page
+
+    Quiz.objects.filter(pk=quiz.pk).update(review_after=Quiz.ReviewAfter.ATTEMPT)
+    for step in quiz.steps.filter(position__gt=2).order_by("position"):
+        submit(client, attempt, step)
+    rows = json.loads(client.get(reverse("accounts:my_data_json")).content)["sections"]["quiz_answers"]["rows"]
+    assert {row["state"] for row in rows} >= {"correct", "incorrect"}, "once the answers are shown, so are marks"
