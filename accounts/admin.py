@@ -25,7 +25,6 @@ from accounts.services import (
     create_learner,
     create_learners_from_csv,
     deactivate_learners,
-    learner_email_changed,
 )
 
 User = get_user_model()
@@ -102,7 +101,7 @@ class UserAdmin(DjangoUserAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if self.restricted(request):
-            return ["username", "last_login", "date_joined"]
+            return ["username", "email", "last_login", "date_joined"]
         return super().get_readonly_fields(request, obj)
 
     def get_form(self, request, obj=None, **kwargs):
@@ -138,8 +137,6 @@ class UserAdmin(DjangoUserAdmin):
         if self.restricted(request) and (obj.is_staff or obj.is_superuser):
             raise PermissionDenied
         super().save_model(request, obj, form, change)
-        if change and "email" in form.changed_data:
-            learner_email_changed(user=obj, old_email=form.initial.get("email", ""))
 
     def user_change_password(self, request, id, form_url=""):
         # Learners choose their own password (set-password e-mail, or reset); a course team never sets one.

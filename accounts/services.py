@@ -79,24 +79,6 @@ def record_verified_address(user) -> None:
     EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
 
 
-def learner_email_changed(*, user, old_email: str) -> None:
-    """After the course team changes a learner's address: they sign in with the new one, not the old.
-
-    A learner made here signs in with their address as username, so a username equal to the old address
-    follows it; django-allauth's record of the address is replaced too.
-    """
-    with transaction.atomic():
-        if old_email and user.get_username().lower() == old_email.lower() and user.email:
-            user.username = user.email
-            user.save(update_fields=["username"])
-        if apps.is_installed("allauth.account"):
-            from allauth.account.models import EmailAddress
-
-            EmailAddress.objects.filter(user=user).exclude(email__iexact=user.email).delete()
-        if user.email:
-            record_verified_address(user)
-
-
 @dataclass(frozen=True)
 class RowProblem:
     line: int
