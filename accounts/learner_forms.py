@@ -6,7 +6,7 @@ tries it).
 """
 
 from django import forms
-from django.contrib.auth import get_user_model
+from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.forms import PasswordResetForm
 from django.db.models import Q
 
@@ -53,13 +53,17 @@ class LearnerCreationForm(forms.Form):
 
 
 class LearnerChangeForm(forms.ModelForm):
-    """What a course team may change on a learner's account: names, e-mail, active or not, and cohorts."""
+    """What a course team may change on a learner's account: names, active or not, and cohorts.
+
+    Not the e-mail address: it is what the learner signs in and resets their password with, so whoever could
+    change it could take the account over. Learners change it themselves (confirming the new one by e-mail).
+    """
 
     cohorts = cohort_field("Cohorts", "The cohorts this learner is in.")
 
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "email", "is_active"]
+        fields = ["first_name", "last_name", "is_active"]
         help_texts = {
             "is_active": "Untick to deactivate the learner: they can no longer sign in; their work is kept.",
         }
@@ -68,12 +72,6 @@ class LearnerChangeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["cohorts"].initial = list(self.instance.cohorts.all())
-
-    def clean_email(self):
-        email = self.cleaned_data["email"].strip()
-        if email and email_taken(email, exclude_pk=self.instance.pk):
-            raise forms.ValidationError("Another account already uses this e-mail address.")
-        return email
 
     def _save_m2m(self):
         super()._save_m2m()
@@ -123,7 +121,11 @@ class SetPasswordInvitationForm(PasswordResetForm):
 
 
 class DeleteAccountForm(forms.Form):
-    """The learner confirms the deletion of their account with their password."""
+    """The learner confirms the deletion of their account with their password.
+
+    Checked through ``authenticate()``, as a sign-in is, so django-axes counts wrong passwords here too: an
+    unlocked computer left signed in is not a place to guess passwords without limit.
+    """
 
     password = forms.CharField(
         label="Your password",
@@ -131,12 +133,14 @@ class DeleteAccountForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, user, *args, **kwargs):
+    def __init__(self, user, *args, request=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.request = request
 
     def clean_password(self):
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        checked = authenticate(self.request, username=self.user.get_username(), password=password)
+        if checked is None or checked.pk != self.user.pk:
             raise forms.ValidationError("That is not your password. Your account has not been deleted.")
         return password

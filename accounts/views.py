@@ -57,7 +57,7 @@ def delete_account_view(request):
     user = request.user
     if not can_delete_own_account(user):
         return render(request, "accounts/delete_account.html", {"form": None, "can_delete": False}, status=403)
-    form = DeleteAccountForm(user, request.POST or None)
+    form = DeleteAccountForm(user, request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         # Signed out first: signing out writes to the sign-in log, which the deletion then erases.
         logout(request)

@@ -244,3 +244,13 @@ def test_the_export_holds_back_which_exam_answers_were_right_while_the_exam_does
         submit(client, attempt, step)
     rows = json.loads(client.get(reverse("accounts:my_data_json")).content)["sections"]["quiz_answers"]["rows"]
     assert {row["state"] for row in rows} >= {"correct", "incorrect"}, "once the answers are shown, so are marks"
+
+
+def test_wrong_passwords_on_the_delete_page_count_like_wrong_sign_ins(client, settings, learner, django_user_model):
+    """Someone at a computer left signed in cannot guess the password here without limit."""
+    assert "That is not your password" in delete_own_account(client, "a guess").content.decode()
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        delete_own_account(client, "another guess")
+    response = delete_own_account(client)  # the right password, once locked out
+    assert response.status_code == 429
+    assert django_user_model.objects.filter(pk=learner.pk).exists()
