@@ -326,3 +326,14 @@ def test_educators_see_the_cohorts_calibration_on_the_item_analysis(client, djan
     client.force_login(make_educator(username="second-educator"))
     plain = client.get(reverse("admin:quiz_quiz_item_analysis", args=[practice.pk])).content.decode()
     assert "judged their certainty" not in plain, "no chart for a quiz nobody answered with certainty"
+
+
+def test_a_quiz_that_shows_the_score_only_shows_no_accuracy_or_calibration(client):
+    """With each answer's certainty known to the learner, the accuracy and the per-level chart would tell which
+    answers were right: only the total is shown until the answers are."""
+    quiz = cbm_quiz(review_after=Quiz.ReviewAfter.NEVER)
+    attempt = play(client, quiz)
+    review = client.get(reverse("quiz:review", args=[attempt.token])).content.decode()
+    assert "You scored <strong>5 of 27 certainty-based marks</strong>" in review
+    assert "average-cbm-mark" not in review and 'class="col-sm-7 accuracy"' not in review
+    assert "How well you judged your certainty" not in review
