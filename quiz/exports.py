@@ -42,7 +42,7 @@ def responses_rows(table: ResponsesTable) -> list[list]:
         header += [f"{heading}: answer", f"{heading}: mark (out of {float(question.marks):g})"]
     rows = [header]
     for row in table.rows:
-        line = [row.learner, row.finished_at.isoformat(timespec="minutes"), round(row.total, 3)]
+        line = [row.learner, row.finished_at.date().isoformat(), round(row.total, 3)]
         for cell in row.cells:
             line += [cell.answer, "" if cell.mark is None else round(cell.mark, 3)]
         rows.append(line)
