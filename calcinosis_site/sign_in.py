@@ -18,7 +18,6 @@ from allauth.account.views import LoginView
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 
 USERNAME_MAX_LENGTH = get_user_model()._meta.get_field("username").max_length
@@ -30,10 +29,6 @@ class UsernameLengthMixin:
         username = self.fields["username"]
         # Validators run in the field's clean(), before the form's clean() calls authenticate().
         username.validators.append(MaxLengthValidator(username.max_length))
-
-
-class SignInForm(UsernameLengthMixin, AuthenticationForm):
-    """Django's sign-in form with the length check (kept for any other sign-in page built on Django's views)."""
 
 
 class AdminSignInForm(UsernameLengthMixin, AdminAuthenticationForm):
