@@ -60,6 +60,8 @@ class ReviewAnswer(models.Model):
     item = models.ForeignKey(ReviewItem, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="review_answers")
     raw = models.JSONField(help_text="The learner's answer as given: option keys, coordinates, text.")
+    # The options' order the question was shown in was drawn from this (the item draws a new one after each answer).
+    seed = models.CharField(max_length=32, blank=True, default="", editable=False)
     fraction = models.FloatField()
     state = models.CharField(max_length=30)
     credits = models.JSONField(default=list)

@@ -216,7 +216,7 @@ def answer_feedback(answer: ReviewAnswer) -> QuestionFeedback:
         expected_answer=[],
         attempt=ReviewRound(
             token=uuid.uuid4(),
-            seed=answer.item.seed,
+            seed=answer.seed or answer.item.seed,  # answers kept before the seed was stored: the item's
             quiz_id=question.step.quiz_id,
             current_position=question.step.position,
             is_finished=True,

@@ -54,6 +54,7 @@ def review_answer(
         grade = grader.grade(grading_key(question), grader_response(question, raw))
         rating = rating_for(grade.fraction)
         card = next_card(item.card, rating, now)
+        shown_seed = item.seed
         item.card, item.due, item.last_review = card.to_dict(), card.due, now
         item.reviews += 1
         item.round_token, item.seed = uuid.uuid4(), new_seed()
@@ -62,6 +63,7 @@ def review_answer(
             item=item,
             question=question,
             raw=raw,
+            seed=shown_seed,
             fraction=grade.fraction,
             state=grade.state.value,
             credits=stored_credits(grade),

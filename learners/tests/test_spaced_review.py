@@ -244,9 +244,14 @@ def test_a_partly_right_review_answer_gets_its_feedback_page(client, learner):
         if selectors.review_question(i).kind == Question.Kind.MULTIPLE_TRUE_FALSE
     )
 
+    shown_with = item.seed
     response = client.post(reverse("learners:review_item", args=[item.pk]), review_post(item, one_statement_wrong))
     answer = ReviewAnswer.objects.get(item=item)
     assert 0 < answer.fraction < 1
+    # The feedback lists the statements in the order the question showed them, not the next review's order.
+    item.refresh_from_db()
+    assert item.seed != shown_with and answer.seed == shown_with
+    assert selectors.answer_feedback(answer).attempt.seed == shown_with
     page = client.get(response.url)
     assert page.status_code == 200
     assert "Your answer: Partly correct" in page.content.decode()
