@@ -251,43 +251,46 @@ class QuizAdmin(CaseScopedMixin, admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/quiz/item_quality.html", context)
 
-    def item_analysis_view(self, request, object_id):
-        """How learners' first attempts went, question by question and option by option (quiz.analysis)."""
+    def _analysis_page(self, request, object_id, title: str):
+        """What both item-analysis pages start from: the quiz, its filter of learners, the admin's context.
+
+        Returns (quiz, the attempt filter or None when the filter could not be read, the context).
+        """
         quiz = self._analysed_quiz(request, object_id)
         form = AttemptFilterForm(request.GET or None)
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Item analysis: {quiz}",
+            "title": f"{title}: {quiz}",
             "quiz": quiz,
             "opts": self.model._meta,
             "filter_form": form,
-            "small_sample_attempts": SMALL_SAMPLE_ATTEMPTS,
         }
         if form.is_bound and not form.is_valid():
+            return quiz, None, context
+        return quiz, form.attempt_filter() if form.is_bound else NO_FILTER, context
+
+    def item_analysis_view(self, request, object_id):
+        """How learners' first attempts went, question by question and option by option (quiz.analysis)."""
+        template = "admin/quiz/item_analysis.html"
+        quiz, attempt_filter, context = self._analysis_page(request, object_id, "Item analysis")
+        context["small_sample_attempts"] = SMALL_SAMPLE_ATTEMPTS
+        if attempt_filter is None:
             # The figures of a filter that could not be read would mislead: the form's errors are shown instead.
-            return TemplateResponse(request, "admin/quiz/item_analysis.html", context, status=400)
-        analysis = item_analysis(quiz, form.attempt_filter() if form.is_bound else NO_FILTER)
+            return TemplateResponse(request, template, context, status=400)
+        analysis = item_analysis(quiz, attempt_filter)
         context |= {
             "analysis": analysis,
             "charts": analysis_charts(analysis),
             "calibration": cohort_calibration(quiz, analysis.attempt_filter),
         }
-        return TemplateResponse(request, "admin/quiz/item_analysis.html", context)
+        return TemplateResponse(request, template, context)
 
     def item_analysis_responses_view(self, request, object_id):
         """The learners' responses, a page of attempts at a time (the CSV download has them all)."""
-        quiz = self._analysed_quiz(request, object_id)
-        form = AttemptFilterForm(request.GET or None)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"Learners' responses: {quiz}",
-            "quiz": quiz,
-            "opts": self.model._meta,
-            "filter_form": form,
-        }
-        if form.is_bound and not form.is_valid():
-            return TemplateResponse(request, "admin/quiz/item_analysis_responses.html", context, status=400)
-        attempt_filter = form.attempt_filter() if form.is_bound else NO_FILTER
+        template = "admin/quiz/item_analysis_responses.html"
+        quiz, attempt_filter, context = self._analysis_page(request, object_id, "Learners' responses")
+        if attempt_filter is None:
+            return TemplateResponse(request, template, context, status=400)
         # get_page() turns a page number that is not one (or is past the end) into the nearest page.
         page = Paginator(counted_attempts(quiz, attempt_filter), RESPONSES_PER_PAGE).get_page(request.GET.get("page"))
         offset = (page.number - 1) * RESPONSES_PER_PAGE
@@ -296,7 +299,7 @@ class QuizAdmin(CaseScopedMixin, admin.ModelAdmin):
             "page": page,
             "responses": responses_table(quiz, attempt_filter, offset=offset, limit=RESPONSES_PER_PAGE),
         }
-        return TemplateResponse(request, "admin/quiz/item_analysis_responses.html", context)
+        return TemplateResponse(request, template, context)
 
     def _attempt_filter(self, request):
         """The item-analysis filter of the request's query string; a 400 response when it can not be read."""

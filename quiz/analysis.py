@@ -23,7 +23,7 @@ from cases.models import KeyPoint
 from quiz import charts, distractors
 from quiz.kinds import get_kind
 from quiz.models import Attempt, Question, Quiz, Response
-from quiz.selectors import QuestionFeedback, calibration_for_quiz, questions_for_feedback
+from quiz.selectors import answer_of, calibration_for_quiz, questions_for_feedback
 from quiz.statistics import QuestionStatistics, QuizStatistics, question_statistics, quiz_statistics
 
 Kind = Question.Kind
@@ -564,11 +564,9 @@ def responses_table(
             pairs = [(r.try_number, r.fraction) for r in question_tries]
             earned = behaviour.earning_try(pairs)
             shown = next((r for r in question_tries if r.try_number == earned), question_tries[-1])
-            scratch = QuestionFeedback(question, shown.state, "", 1, 0.0, max_mark, [], [], attempt=attempt)
-            get_kind(question.kind).describe(question, shown.raw if isinstance(shown.raw, dict) else {}, scratch, shown)
             cells.append(
                 ResponseCell(
-                    "; ".join(scratch.your_answer),
+                    "; ".join(answer_of(attempt, question, shown)),
                     behaviour.question_mark(pairs, max_mark, certainty=shown.certainty),
                     max_mark,
                 )

@@ -13,9 +13,8 @@ import json
 
 from django.utils import timezone
 
-from quiz.kinds import get_kind
 from quiz.models import Attempt, Response
-from quiz.selectors import QuestionFeedback
+from quiz.selectors import answer_of
 
 
 def _when(value) -> str | None:
@@ -27,18 +26,12 @@ def _number(value) -> float | None:
 
 
 def answer_in_words(response: Response) -> str:
-    """The answer as the learner's review words it (each kind's ``describe``); the raw form if that fails."""
-    question = response.question
-    raw = response.raw if isinstance(response.raw, dict) else {}
-    scratch = QuestionFeedback(
-        question, response.state, "", 1, 0.0, float(question.marks), [], [], attempt=response.step_attempt.attempt
-    )
+    """The answer as the learner's review words it (``selectors.answer_of``); empty if that fails."""
     try:
-        get_kind(question.kind).describe(question, raw, scratch, response)
+        return "; ".join(answer_of(response.step_attempt.attempt, response.question, response))
     except (KeyError, ValueError, TypeError):
         # A kind removed since, or a raw answer of an older shape: the raw answer column still holds it all.
         return ""
-    return "; ".join(scratch.your_answer)
 
 
 #: What the mark and verdict of an answer say while its quiz keeps the answers back.

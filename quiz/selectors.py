@@ -326,10 +326,12 @@ def step_gave_up(attempt: Attempt, step_attempt: StepAttempt | None, last_try: l
     return any(r.state != State.CORRECT for r in last_try)
 
 
-def _answer_of(attempt: Attempt, question: Question, response: Response) -> list[str]:
-    """What the learner answered in one try, as "your answer" lists it."""
+def answer_of(attempt, question: Question, response) -> list[str]:
+    """What the learner answered in one try, as "your answer" lists it (each kind's ``describe``, from the
+    stored response: its raw answer and grade). Also for the item analysis and the learner's data download."""
     scratch = QuestionFeedback(question, response.state, "", 1, 0.0, 0.0, [], [], attempt=attempt)
-    get_kind(question.kind).describe(question, response.raw, scratch, response)
+    raw = response.raw if isinstance(response.raw, dict) else {}
+    get_kind(question.kind).describe(question, raw, scratch, response)
     return scratch.your_answer
 
 
@@ -369,7 +371,7 @@ def question_feedback(
     )
     feedback.other_tries = [
         OtherTry(
-            r.try_number, _answer_of(attempt, question, r), behaviour.try_mark(r.try_number, r.fraction, question.marks)
+            r.try_number, answer_of(attempt, question, r), behaviour.try_mark(r.try_number, r.fraction, question.marks)
         )
         for r in responses
         if r is not shown
