@@ -15,4 +15,5 @@ ROOT_URLCONF = "bench.urls"
 # With Redis (--redis-url), every run keeps its pages under a prefix of its own (bench.run sets it): the kept
 # database of an earlier run has the same slugs with other rows, and its pages must never be served.
 if os.environ.get("BENCH_CACHE_PREFIX"):
-    CACHES["default"]["KEY_PREFIX"] = os.environ["BENCH_CACHE_PREFIX"]  # noqa: F405
+    for alias in CACHES:  # noqa: F405
+        CACHES[alias]["KEY_PREFIX"] = os.environ["BENCH_CACHE_PREFIX"]  # noqa: F405

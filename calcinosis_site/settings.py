@@ -191,14 +191,23 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "calcinosis_site.cache.RedisCache",
             "LOCATION": REDIS_URL,
             # Fail fast when Redis is away, so /health/ reports it instead of hanging.
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-        }
+        },
+        # The same Redis for the parts of pages kept as template fragments: there an error is a miss, not a 500.
+        "fragments": {
+            "BACKEND": "calcinosis_site.cache.FragmentCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"},
+    }
 # Case pages, figure pages and the list of cases for signed-out visitors are kept this many seconds at most
 # (cases.page_cache; docs/performance.md, "Caching"); 0 turns it off. On by default only with Redis: a local-memory
 # cache is one per gunicorn worker, and an edit seen by one worker would not reach the pages the others keep.
