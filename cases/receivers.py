@@ -7,12 +7,20 @@ replaced again when it commits. docs/performance.md, "Caching".
 """
 
 from cases import page_cache
-from cases.models import Figure, FigureRendition
+from cases.models import Case, Figure, FigureRendition
 
 
 def case_changed(sender, instance, **kwargs):
     # The list of cases shows each case's title, teaser and specialty, and only published cases.
-    page_cache.content_changed(case_ids=[instance.pk], case_list=True)
+    page_cache.content_changed(slugs=[instance.slug], case_list=True)
+
+
+def case_slug_changing(sender, instance, **kwargs):
+    """Before a case is saved: if its address changes, the pages kept at the old address are forgotten too."""
+    if instance.pk is not None:
+        old = Case.objects.filter(pk=instance.pk).exclude(slug=instance.slug).values_list("slug", flat=True).first()
+        if old is not None:
+            page_cache.content_changed(slugs=[old])
 
 
 def case_part_changed(sender, instance, **kwargs):

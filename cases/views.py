@@ -1,7 +1,10 @@
+import hashlib
+
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import SimpleLazyObject
 
 from cases import page_cache, reading
 from cases.models import Case, Figure, KeyPoint
@@ -44,12 +47,10 @@ def _reading(request, case: Case, *, whole_asked: bool) -> reading.Reading:
     return reading.reading_for(case, user=request.user, session=request.session, whole_asked=whole_asked)
 
 
-def _shared_case_page(slug: str, *name) -> page_cache.Page | None:
-    """A page of a published case, keyed by its content version (a case no visitor may see is never kept)."""
-    case_id = Case.objects.published().filter(slug=slug).values_list("pk", flat=True).first()
-    if case_id is None:
-        return None
-    return page_cache.Page(name=(*name, slug), scope=case_id, case_id=case_id)
+def _shared_case_page(slug: str, *name) -> page_cache.Page:
+    """A page of the case at this address, under its content version (only a published case's page is ever kept:
+    page_cache keeps only pages rendered with status 200 for a signed-out visitor)."""
+    return page_cache.Page(name=(*name, slug), scope=page_cache.case_scope(slug), case_slug=slug)
 
 
 def case_detail(request, slug):
@@ -60,30 +61,51 @@ def case_detail(request, slug):
 
 
 def _case_detail(request, slug: str, whole: bool):
-    case = _case_for(
-        request,
-        slug,
-        "sections",
-        Prefetch("figures", queryset=Figure.objects.prefetch_related("renditions")),
-        "references",
-        Prefetch("key_points", queryset=KeyPoint.objects.select_related("reference")),
-    )
+    case = _case_for(request, slug)
     view = _reading(request, case, whole_asked=whole)
-    figures = _shown(view, case.figures.all())
     return render(
         request,
         "cases/case_detail.html",
         {
             "case": case,
             "reading": view,
-            "sections": [s for s in case.sections.all() if view.shows_section(s)],
-            "figures": figures,
-            "has_illustrations": any(f.is_illustration for f in figures),
-            # The key points and references give the answers away: only with the whole case.
-            "key_points": case.key_points.all() if view.whole else [],
-            "references": case.references.all() if view.whole else [],
+            # Read only when the kept fragment is missing (case_detail.html).
+            "body": SimpleLazyObject(lambda: _case_body(case, view)),
+            "reading_key": _reading_key(view),
+            **page_cache.shared_fragments(case.slug),
         },
     )
+
+
+def _case_body(case: Case, view: reading.Reading) -> dict:
+    """What the case page shows of the case below its title (cases/_case_body.html)."""
+    prefetch_related_objects(
+        [case],
+        "sections",
+        Prefetch("figures", queryset=Figure.objects.prefetch_related("renditions")),
+        "references",
+        Prefetch("key_points", queryset=KeyPoint.objects.select_related("reference")),
+    )
+    figures = _shown(view, case.figures.all())
+    return {
+        "sections": [s for s in case.sections.all() if view.shows_section(s)],
+        "figures": figures,
+        "has_illustrations": any(f.is_illustration for f in figures),
+        # The key points and references give the answers away: only with the whole case.
+        "key_points": case.key_points.all() if view.whole else [],
+        "references": case.references.all() if view.whole else [],
+    }
+
+
+def _reading_key(view: reading.Reading) -> str:
+    """Tells apart the readings that show a different case body: which parts, which text alternatives, which links."""
+    parts = (
+        sorted(view.section_ids) if view.section_ids is not None else None,
+        sorted(view.figure_ids) if view.figure_ids is not None else None,
+        sorted(view.alt_texts.items()),
+        view.link_query,
+    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
 def figure_detail(request, slug, label):

@@ -8,7 +8,7 @@ class QuizConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
-        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
         from cases import page_cache, reading
         from quiz import receivers
@@ -23,6 +23,10 @@ class QuizConfig(AppConfig):
             for model, receiver in ((Quiz, receivers.quiz_changed), (Step, receivers.step_changed)):
                 signal.connect(receiver, sender=model, dispatch_uid=f"quiz.page_cache.{model._meta.model_name}.{name}")
             signal.connect(receivers.question_changed, sender=Question, dispatch_uid=f"quiz.page_cache.question.{name}")
+        for model in (Quiz, Step, Question):
+            pre_save.connect(
+                receivers.quiz_part_moving, sender=model, dispatch_uid=f"quiz.page_cache.{model._meta.model_name}.move"
+            )
         for field in ("reveals_sections", "reveals_figures"):
             through = Step._meta.get_field(field).remote_field.through
             m2m_changed.connect(receivers.step_reveals_changed, sender=through, dispatch_uid=f"quiz.page_cache.{field}")

@@ -5,7 +5,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from cases import page_cache
-from quiz.models import Quiz, Step
+from quiz.models import Question, Quiz, Step
 from quiz.ownership import owner_secret
 from quiz.services import attempts_claim
 
@@ -41,6 +41,30 @@ def step_changed(sender, instance, **kwargs):
 def question_changed(sender, instance, **kwargs):
     case_id = Step.objects.filter(pk=instance.step_id).values_list("quiz__case_id", flat=True).first()
     page_cache.content_changed(case_ids=[case_id])
+
+
+# A row's parent field, and the path from the row to its case.
+_CASE_OF = {
+    Quiz: ("case_id", "case_id"),
+    Step: ("quiz_id", "quiz__case_id"),
+    Question: ("step_id", "step__quiz__case_id"),
+}
+
+
+def quiz_part_moving(sender, instance, **kwargs):
+    """Before a quiz, step or question is saved: if it moves (to another case, quiz or step), the pages of the case
+    it leaves are forgotten too (the save's own receiver forgets those of the case it joins)."""
+    if instance.pk is None:
+        return
+    parent, case_path = _CASE_OF[sender]
+    left = (
+        sender.objects.filter(pk=instance.pk)
+        .exclude(**{parent: getattr(instance, parent)})
+        .values_list(case_path, flat=True)
+        .first()
+    )
+    if left is not None:
+        page_cache.content_changed(case_ids=[left])
 
 
 def step_reveals_changed(sender, instance, action, reverse, **kwargs):

@@ -4,10 +4,8 @@ Everything here reads; nothing writes. Each function fetches what a page needs i
 queries, whatever the number of steps, questions, options or figures.
 """
 
-import logging
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
@@ -35,8 +33,6 @@ from quiz.models import (
 )
 from quiz.ownership import owner_hash
 from quiz.services import question_mark
-
-logger = logging.getLogger(__name__)
 
 STATE_LABELS = {
     "correct": "Correct",
@@ -107,15 +103,17 @@ def exam_hold(case, *, user, owner_secret: str, now) -> ExamHold | None:
     """
     if user is not None and user.is_authenticated and user.is_staff:
         return None
+    exams = list(Quiz.objects.filter(case=case, mode=Quiz.Mode.EXAM).select_related("case").order_by("pk"))
+    if not exams:  # most cases: one query
+        return None
     mine = Attempt.objects.owned_by(user=user, owner_hash=owner_hash(owner_secret)).counted()
     holds: list[tuple[Quiz, bool, Revealed]] = []
     # An exam the learner is part-way through holds too while its educators have it unpublished (to fix it):
     # the attempt carries on once it is back, and must not have been read ahead in the meantime.
     begun = set(mine.filter(state=Attempt.State.IN_PROGRESS, mode=Quiz.Mode.EXAM).values_list("quiz", flat=True))
-    exams = Quiz.objects.filter(case=case, mode=Quiz.Mode.EXAM).filter(
-        Q(pk__in=Quiz.objects.published()) | Q(pk__in=begun)
-    )
-    for quiz in exams.select_related("case").order_by("pk"):
+    for quiz in exams:
+        if not (quiz.is_visible_to_learners() or quiz.pk in begun):
+            continue
         still_open = quiz.closes_at is None or now < quiz.closes_at
         if not (quiz.exam_in_force(now) or (quiz.pk in begun and still_open)):
             continue
@@ -616,7 +614,7 @@ class StepPage:
             "revealed": revealed,
         }
         if self.shows_form:
-            context |= shared_fragments(self.attempt.quiz)
+            context |= page_cache.shared_fragments(self.attempt.quiz.case.slug)
             context |= {
                 "tries_used": self.tries_used,
                 "behaviour": self.attempt.behaviour,
@@ -625,24 +623,6 @@ class StepPage:
         else:
             context |= {"review": self.review, "next_position": self.next_position}
         return context | extra
-
-
-def shared_fragments(quiz: Quiz) -> dict:
-    """What a template needs to keep the parts of a page that are the same for every learner: how long
-    (``fragment_seconds``, 0 when fragments are not kept) and the case's content version (cases.page_cache),
-    which every edit to what those parts show replaces.
-
-    Kept only when pages are (``PAGE_CACHE_SECONDS``, on with Redis): a local-memory cache is one per process, and
-    an edit seen by one worker would not replace the version the others read.
-    """
-    seconds = settings.PAGE_CACHE_SECONDS
-    if seconds <= 0:
-        return {"fragment_seconds": 0, "content_version": ""}
-    try:
-        return {"fragment_seconds": seconds, "content_version": page_cache.content_version(quiz.case_id)}
-    except Exception:  # The cache only saves work: a Redis that is away must not take the step page with it.
-        logger.warning("Cache unavailable; the step page's case is rendered afresh", exc_info=True)
-        return {"fragment_seconds": 0, "content_version": ""}
 
 
 def step_url(attempt: Attempt, position: int) -> str:

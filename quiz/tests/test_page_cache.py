@@ -16,6 +16,7 @@ from quiz.tests.test_walkthrough import start
 pytestmark = pytest.mark.django_db
 
 START = "Start the quiz"
+PASSWORD = "a long learner password"
 
 
 @pytest.fixture(autouse=True)
@@ -71,6 +72,18 @@ def test_the_quiz_status_shows_on_the_next_request(client, quiz):
     assert START in page and "Section 2" not in page
 
 
+def test_a_quiz_moved_to_another_case_leaves_the_old_case_at_once(client, quiz):
+    from cases.tests.factories import make_case
+
+    url = quiz.case.get_absolute_url()
+    assert START in rendered(client, url)[0]
+    quiz.case = make_case(title="Another case")
+    quiz.save()
+    page, _ = rendered(client, url)
+    assert START not in page and "Section 2" in page  # no quiz left to keep the rest back
+    assert START in rendered(client, quiz.case.get_absolute_url())[0]
+
+
 def test_what_the_first_step_reveals_shows_on_the_next_request(client, quiz):
     url = quiz.case.get_absolute_url()
     assert "Section 2" not in rendered(client, url)[0]
@@ -100,3 +113,16 @@ def test_a_page_kept_during_an_exam_ends_when_the_exam_closes(client, quiz):
     page, was_rendered = rendered(client, url)
     assert was_rendered
     assert "An exam on this case is open" not in page and "Section 2" in page
+
+
+def test_a_learner_held_by_an_exam_never_gets_the_whole_case_kept_for_staff(client, quiz, django_user_model):
+    """Staff see the whole case while an exam is open; what was kept for them is told apart by what they see."""
+    quiz.mode = Quiz.Mode.EXAM
+    quiz.save()
+    url = quiz.case.get_absolute_url() + "?whole=1"
+    staff = Client()
+    staff.force_login(django_user_model.objects.create_user("educator", password=PASSWORD, is_staff=True))
+    assert "Section 2" in rendered(staff, url)[0]
+    client.force_login(django_user_model.objects.create_user("learner", password=PASSWORD))
+    page, _ = rendered(client, url)
+    assert "An exam on this case is open" in page and "Section 2" not in page
