@@ -7,7 +7,7 @@ signed-out visitors cost nothing more.
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
-from learners.selectors import case_marks, due_count
+from learners.selectors import case_marks, header_due_count
 
 
 class LearnerHeader:
@@ -18,7 +18,7 @@ class LearnerHeader:
     @property
     def due_count(self) -> int:
         if not hasattr(self, "_due"):
-            self._due = due_count(self._user, self._now)
+            self._due = header_due_count(self._user, self._now)
         return self._due
 
     @property

@@ -7,13 +7,17 @@ that reasoning. An exam attempt counts only once its answers are open to the lea
 pages nor the review give away what the exam keeps back.
 """
 
+import logging
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from cases.models import Case, KeyPoint
 from learners.models import ReviewAnswer, ReviewItem
@@ -30,6 +34,8 @@ from quiz.selectors import (
     revealed_content,
     step_url,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def end_of_day(now: datetime) -> datetime:
@@ -141,6 +147,40 @@ def due_count(user, now: datetime) -> int:
         cases = dict(KeyPoint.objects.filter(pk__in=[i.key_point_id for i in pending]).values_list("pk", "case_id"))
         pending = [item for item in pending if cases.get(item.key_point_id) not in held]
     return len(due_items(user, now)) + len(pending)
+
+
+# The header of every page a learner sees shows how many reviews are due; working it out takes several queries, so
+# it is kept this long in the shared cache, and forgotten at once when the learner's attempts or reviews change
+# (learners.receivers). An exam that opens or closes on its own changes the count within this time.
+DUE_COUNT_SECONDS = 60
+
+
+def due_count_key(user_id: int) -> str:
+    """Salted with the secret key: two sites sharing a Redis (staging and production) have the same user ids."""
+    return "learners:due-count:" + salted_hmac("learners.due_count", str(user_id)).hexdigest()[:24]
+
+
+def header_due_count(user, now: datetime) -> int:
+    """``due_count``, kept up to ``DUE_COUNT_SECONDS`` in the cache when the cache is shared (``PAGE_CACHE_SECONDS``
+    is on only with Redis: a cache of one process could not be told the learner's work changed elsewhere)."""
+    if not _signed_in(user):
+        return 0
+    if settings.PAGE_CACHE_SECONDS <= 0:
+        return due_count(user, now)
+    day = end_of_day(now).isoformat()
+    try:
+        kept = cache.get(due_count_key(user.pk))
+    except Exception:  # The cache only saves work.
+        logger.warning("Cache unavailable; counting the reviews due afresh", exc_info=True)
+        return due_count(user, now)
+    if kept is not None and kept[0] == day:
+        return kept[1]
+    count = due_count(user, now)
+    try:
+        cache.set(due_count_key(user.pk), (day, count), DUE_COUNT_SECONDS)
+    except Exception:
+        logger.warning("Cache unavailable; the count of reviews due not kept", exc_info=True)
+    return count
 
 
 def next_due(user, now: datetime | None = None) -> ReviewItem | None:

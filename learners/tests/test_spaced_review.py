@@ -294,3 +294,27 @@ def test_a_review_asks_an_exams_question_only_once_its_answers_are_open_to_all(
         item.reviews = turn
         questions.add(selectors.review_question(item, now))
     assert (secret in questions) is asked
+
+
+def test_the_header_count_kept_in_the_cache_follows_each_review_answered(client, learner, settings):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PAGE_CACHE_SECONDS = 300  # on with a shared cache (Redis) on a server
+    cache.clear()
+    quiz = load_demo_quiz(max_tries=1)
+    attempt = play(client, quiz)
+    finish_at(attempt, attempt.finished_at - timedelta(days=3))
+    cache.clear()  # finish_at's update() sends no signal; a real finish does
+    total = len(set().union(*key_points_by_step(quiz).values()))
+    badge = 'Review <span class="badge text-bg-primary review-count">{}'
+
+    assert badge.format(total) in client.get(reverse("cases:list")).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("cases:list"))
+    assert "learners_reviewitem" not in str(queries.captured_queries), "the count is kept"
+
+    item = ReviewItem.objects.get(pk=client.get(reverse("learners:review_next")).url.rstrip("/").split("/")[-1])
+    client.post(reverse("learners:review_item", args=[item.pk]), review_post(item))
+    assert badge.format(total - 1) in client.get(reverse("cases:list")).content.decode()
