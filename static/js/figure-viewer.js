@@ -288,16 +288,18 @@
       var wanted = state.fitted + "px";
       state.requested = state.fitted;
       var picture = element("picture");
-      var webp = opener.getAttribute("data-srcset-webp");
+      // The renditions: the opener's own, or (a figure's picture on the case page) those of the picture inside it.
+      var inner = opener.querySelector("img");
+      var innerWebp = opener.querySelector('source[type="image/webp"]');
+      var webp = opener.getAttribute("data-srcset-webp") || (innerWebp && innerWebp.getAttribute("srcset"));
       if (webp) {
         state.source = element("source", { type: "image/webp", sizes: wanted, srcset: webp });
         picture.appendChild(state.source);
       }
-      var inner = opener.querySelector("img");
       state.img = element("img", { alt: opener.getAttribute("data-alt") || (inner && inner.alt) || label,
         width: String(width), height: String(height), "class": "figure-viewer-image", draggable: "false",
         sizes: wanted });
-      state.img.srcset = opener.getAttribute("data-srcset-jpeg") || "";
+      state.img.srcset = opener.getAttribute("data-srcset-jpeg") || (inner && inner.getAttribute("srcset")) || "";
       state.img.src = opener.getAttribute("href");
       picture.appendChild(state.img);
       stage.appendChild(picture);
