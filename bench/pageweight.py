@@ -7,10 +7,10 @@ after gzip or brotli; ``request.sizes()["responseBodySize"]``) is summed, split 
 before any scrolling are reported too: what a visitor who does not scroll downloads.
 
 gunicorn sends HTML uncompressed (the site has no GZipMiddleware); on a server, nginx in front compresses
-text/html (Debian's /etc/nginx/nginx.conf has ``gzip on``, at level 1). So the page's HTML is also gzipped here
-at level 1, and ``behind_nginx`` is the total with that instead of the uncompressed HTML. Static files come from
-whitenoise already compressed, as on a server; figures are served by the bench's media view (by nginx on a
-server), and images are never compressed further.
+text/html (deploy/nginx.conf: ``gzip on``, level 5). So the page's HTML is also gzipped here at
+``NGINX_GZIP_LEVEL``, and ``behind_nginx`` is the total with that instead of the uncompressed HTML. Static
+files come from whitenoise already compressed, as on a server; figures are served by the bench's media view (by
+nginx on a server), and images are never compressed further.
 """
 
 import gzip
@@ -30,6 +30,8 @@ class Viewport:
     target_kb: int | None = None
 
 
+# deploy/nginx.conf's gzip_comp_level.
+NGINX_GZIP_LEVEL = 5
 VIEWPORTS = [
     Viewport("375 px", 375, 667, 1, 400),
     Viewport("375 px, 2x screen", 375, 667, 2, 700),
@@ -123,7 +125,7 @@ def _measure_one(browser, url: str, viewport: Viewport, extra_headers: dict) -> 
                 body = request.response().body()
                 # Only an uncompressed body is compressed again; one that came gzipped counts as it came.
                 encoding = request.response().headers.get("content-encoding", "")
-                weight.html_gzipped += size if encoding else len(gzip.compress(body, compresslevel=1))
+                weight.html_gzipped += size if encoding else len(gzip.compress(body, compresslevel=NGINX_GZIP_LEVEL))
     finally:
         context.close()
     return weight

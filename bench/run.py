@@ -11,7 +11,9 @@ What it does (docs/performance.md explains why each choice was made):
    are the ceiling, the home page, the demo quiz's step 1, and on cases of 5, 30 and 60 figures the case page
    and steps 1 and 15 of 15, anonymous and signed in, and the answer submission (``--only`` picks some).
 4. Measures the 30-figure case page's weight in Chromium at phone and desktop widths (bench/pageweight.py).
-5. Prints the table, each row as a ratio to the ceiling of the same run next to its performance target (and writes
+5. Runs Lighthouse at phone size on the 30-figure case page and the demo case's page, behind a gzip proxy standing
+   in for nginx and straight from gunicorn (bench/lighthouse.py).
+6. Prints the table, each row as a ratio to the ceiling of the same run next to its performance target (and writes
    it to ``--output``), then stops every process it started and removes its temporary files and, unless
    ``--keep``, the database, also after a failure or Ctrl-C.
 """
@@ -86,6 +88,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         "(default: the environment's BENCH_REDIS_URL; none: a local-memory cache, page caching off)",
     )
     parser.add_argument("--no-page-weight", action="store_true", help="skip the page weight in Chromium")
+    parser.add_argument("--no-lighthouse", action="store_true", help="skip Lighthouse's performance score")
     parser.add_argument("--output", type=Path, help="also write the report to this file")
     args = parser.parse_args(argv)
     if args.connections <= 0:
@@ -510,8 +513,53 @@ class Bench:
 
             say("Measuring the page weight in Chromium.")
             weights = pageweight.measure(self.url(case_path), extra_headers=PROXY_HEADERS)
+        scores = [] if self.args.no_lighthouse else self.lighthouse(case_path)
         load_after = os.getloadavg()
-        return self.report(endpoints, rounds, weights, load_before, load_after, case_path)
+        return self.report(endpoints, rounds, weights, scores, load_before, load_after, case_path)
+
+    def lighthouse(self, case_path: str) -> list:
+        """Lighthouse's performance score at phone size of the 30-figure case page and the demo case's page, each
+        behind the gzip proxy that stands in for nginx and straight from gunicorn (HTML uncompressed)."""
+        from bench import lighthouse
+
+        if not lighthouse.available():
+            say(
+                f"Skipping Lighthouse: it is not installed in {lighthouse.CLI.parents[2].relative_to(ROOT)} "
+                "(bash bench/setup_tools.sh), or node or /usr/bin/chromium is missing."
+            )
+            return []
+        from bench import attempts
+        from demo.quiz import QUIZ as DEMO_QUIZ
+
+        pages = [
+            ("case page, 30 fig", case_path),
+            ("demo case page", attempts.quiz(DEMO_QUIZ["slug"]).case.get_absolute_url()),
+        ]
+        say(f"Measuring Lighthouse's performance score at phone size ({self.args.rounds} run(s) per row).")
+        scores = []
+        with lighthouse.GzipProxy(self.port) as proxy:
+            for label, path in pages:
+                for behind, url, headers in (
+                    ("gzip proxy", proxy.url(path), None),
+                    ("gunicorn", self.url(path), PROXY_HEADERS),
+                ):
+                    runs = []
+                    for _ in range(self.args.rounds):
+                        started = time.monotonic()
+                        try:
+                            score = lighthouse.measure(url, label, path, behind, headers)
+                        except (RuntimeError, OSError, ValueError, KeyError) as exc:
+                            # A failed run leaves its row empty rather than losing the whole benchmark.
+                            score = lighthouse.Score(label, path, behind, warnings=[f"failed: {exc}"])
+                        took = f"{time.monotonic() - started:.0f} s"
+                        if score.benchmark_index:
+                            took += f", CPU benchmark index {score.benchmark_index:.0f}"
+                        say(f"  {label}, {behind}: score {fmt_score(score.score)} ({took})")
+                        for warning in score.warnings:
+                            say(f"    {warning}")
+                        runs.append(score)
+                    scores.append(median_score(runs))
+        return scores
 
     def settings(self):
         from django.conf import settings
@@ -590,7 +638,7 @@ class Bench:
         path = self.tmp / "gunicorn.log"
         return path.read_text(errors="replace")[-4000:] if path.exists() else ""
 
-    def report(self, endpoints, rounds, weights, load_before, load_after, case_path) -> str:
+    def report(self, endpoints, rounds, weights, scores, load_before, load_after, case_path) -> str:
         from django.db import connection
 
         lines = []
@@ -689,6 +737,8 @@ class Bench:
                     for w in sorted({width for _, width in sizes})
                 )
             )
+        if scores:
+            lines += lighthouse_lines(scores)
         return "\n".join(lines) + "\n"
 
     # --- cleaning up ------------------------------------------------------------------------------
@@ -746,6 +796,65 @@ def flat_cost_lines(chosen: list[Measured], ceiling: float) -> list[str]:
             f"5 figures {small.result.rps / ceiling:.3f}"
             f" ({change:+.0%}; CPU {app_ms(large):.1f} vs {app_ms(small):.1f} ms/request): {verdict}"
         )
+    return lines
+
+
+def fmt_score(score: float | None) -> str:
+    return "-" if score is None else f"{score:.2f}"
+
+
+def median_score(runs: list):
+    """The run with the median score (the lower middle one for an even count), as Lighthouse advises: one run's
+    score moves by several hundredths with the machine's load. A row where every run failed keeps the first."""
+    scored = sorted((r for r in runs if r.score is not None), key=lambda r: r.score)
+    if not scored:
+        return runs[0]
+    chosen = scored[(len(scored) - 1) // 2]
+    if len(runs) > 1:
+        chosen.runs = [r.score for r in runs if r.score is not None]
+    return chosen
+
+
+def lighthouse_lines(scores: list) -> list[str]:
+    """The Lighthouse table: each page's score and main metrics, judged behind the gzip proxy."""
+    from bench import lighthouse
+
+    lines = [""]
+    add = lines.append
+    measured = next((s for s in scores if s.settings), None)
+    if measured:
+        add(f"Lighthouse {measured.version}, performance only, its defaults: {measured.settings}.")
+    add("'gzip proxy': behind a local proxy compressing as nginx does on a server (deploy/nginx.conf); the target is")
+    add("judged on it. 'gunicorn': straight from gunicorn, HTML uncompressed. Times in ms; CLS has no unit.")
+    head = f"{'Page':<20} {'Served by':<11} {'Score':>5} {'FCP':>6} {'LCP':>6} {'TBT':>6} {'CLS':>6} {'SI':>6}  Target"
+    add(head)
+    add("-" * (len(head) + 18))
+    for s in scores:
+        m = s.metrics
+        target = ""
+        if s.behind == "gzip proxy":
+            verdict = "not measured" if s.score is None else "met" if s.met else "not met"
+            target = f">= {lighthouse.TARGET:g} {verdict}"
+        times = " ".join(f"{m[name]:>6.0f}" if name in m else f"{'-':>6}" for name in ("FCP", "LCP", "TBT"))
+        cls = f"{m['CLS']:>6.3f}" if "CLS" in m else f"{'-':>6}"
+        si = f"{m['SI']:>6.0f}" if "SI" in m else f"{'-':>6}"
+        add(f"{s.label:<20} {s.behind:<11} {fmt_score(s.score):>5} {times} {cls} {si}  {target}".rstrip())
+        if s.runs:
+            add(f"  median of {len(s.runs)} runs scoring {', '.join(fmt_score(r) for r in s.runs)}")
+        if s.failing:
+            add(f"  costing the most: {'; '.join(s.failing)}")
+        for warning in s.warnings:
+            if warning.startswith("failed: "):
+                # The first line says what failed, the last one (of Lighthouse's output) usually why.
+                said = [line.strip() for line in warning.splitlines() if line.strip()]
+                add(f"  {said[0]}" + (f" ... {said[-1]}" if len(said) > 1 else ""))
+    indexes = [s.benchmark_index for s in scores if s.benchmark_index]
+    if indexes:
+        add(
+            f"Lighthouse's CPU benchmark index: {min(indexes):.0f} to {max(indexes):.0f} (under 1000 it warns that "
+            "this CPU, slowed down 4x, is slower than a phone's, which raises TBT and lowers the score)."
+        )
+    add("Pages: " + "; ".join(dict.fromkeys(f"{s.label} {s.path}" for s in scores)))
     return lines
 
 
