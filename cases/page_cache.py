@@ -58,8 +58,12 @@ class Page:
     """One page that may be shared: what tells it apart, and whose content version it depends on."""
 
     name: tuple
-    scope: str  # case_scope(slug), or CASE_LIST
-    case_slug: str | None = None  # the case asked about changes with time (register_change_times)
+    case_slug: str | None = None  # the case at whose address it is; None: the list of cases
+
+    @property
+    def scope(self) -> str:
+        """Whose content version the page depends on."""
+        return case_scope(self.case_slug) if self.case_slug else CASE_LIST
 
 
 def case_scope(slug: str) -> str:

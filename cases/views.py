@@ -24,7 +24,7 @@ def case_list(request):
         # A search is not kept (one more query and a key per query); page numbers are, up to a bound.
         if query or not (number.isdigit() and len(number) <= 4):
             return None
-        return page_cache.Page(name=("list", int(number)), scope=page_cache.CASE_LIST)
+        return page_cache.Page(name=("list", int(number)))
 
     return page_cache.serve(request, page, lambda: _case_list(request, query))
 
@@ -50,7 +50,7 @@ def _reading(request, case: Case, *, whole_asked: bool) -> reading.Reading:
 def _shared_case_page(slug: str, *name) -> page_cache.Page:
     """A page of the case at this address, under its content version (only a published case's page is ever kept:
     page_cache keeps only pages rendered with status 200 for a signed-out visitor)."""
-    return page_cache.Page(name=(*name, slug), scope=page_cache.case_scope(slug), case_slug=slug)
+    return page_cache.Page(name=(*name, slug), case_slug=slug)
 
 
 def case_detail(request, slug):
